@@ -100,3 +100,21 @@ class ProfileEditForm(forms.ModelForm):
         if photo and getattr(photo, "size", 0) > limit:
             raise forms.ValidationError(f"The photo must be {filesizeformat(limit)} or smaller.")
         return photo
+
+
+class FollowForm(forms.Form):
+    id = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+    action = forms.ChoiceField(choices=[("follow", "follow"), ("unfollow", "unfollow")])
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_id(self):
+        try:
+            target = User.objects.get(pk=self.cleaned_data["id"], is_active=True)
+        except User.DoesNotExist:
+            raise forms.ValidationError("No such user.") from None
+        if self.user is not None and target.pk == self.user.pk:
+            raise forms.ValidationError("You cannot follow yourself.")
+        return target

@@ -3,10 +3,17 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
+
+from bookmarks.thumbnails import thumbnail_for
 
 
 class User(AbstractUser):
     """Our user: Django's, with an e-mail that is unique whatever its case."""
+
+    following = models.ManyToManyField(
+        "self", through="Contact", related_name="followers", symmetrical=False
+    )
 
     objects = UserManager()
 
@@ -36,6 +43,10 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.get_full_name() or self.username
 
+    @property
+    def initial(self) -> str:
+        return (self.display_name[:1] or "?").upper()
+
 
 class Profile(models.Model):
     user = models.OneToOneField(
@@ -43,6 +54,42 @@ class Profile(models.Model):
     )
     date_of_birth = models.DateField(blank=True, null=True)
     photo = models.ImageField(upload_to="users/%Y/%m/%d/", blank=True)
+    photo_thumbnails = models.JSONField(default=dict, blank=True, editable=False)
 
     def __str__(self):
         return f"Profile of {self.user.username}"
+
+    @property
+    def avatar(self):
+        return thumbnail_for(self.photo_thumbnails, "avatar", self.photo)
+
+
+class Contact(models.Model):
+    """`user_from` follows `user_to`."""
+
+    user_from = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rel_from_set"
+    )
+    user_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rel_to_set"
+    )
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user_from", "user_to"], name="account_contact_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(user_from=models.F("user_to")),
+                name="account_contact_no_self_follow",
+                violation_error_message="You cannot follow yourself.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user_to", "-created"], name="account_contact_followers_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_from} follows {self.user_to}"

@@ -1,5 +1,17 @@
 from django.apps import AppConfig
+from django.db.models.signals import m2m_changed, post_delete
 
 
 class ImagesConfig(AppConfig):
     name = "images"
+
+    def ready(self):
+        from . import signals
+        from .models import Image
+
+        m2m_changed.connect(
+            signals.users_like_changed,
+            sender=Image.users_like.through,
+            dispatch_uid="images_users_like_changed",
+        )
+        post_delete.connect(signals.image_deleted, sender=Image, dispatch_uid="images_deleted")

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "images"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.image_list, name="list"),
+    path("create/", views.image_create, name="create"),
+    path("detail/<int:id>/<str:slug>/", views.image_detail, name="detail"),
+    path("like/", views.image_like, name="like"),
+    path("ranking/", views.image_ranking, name="ranking"),
+]

@@ -1,0 +1,45 @@
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+
+from actions.selectors import feed
+from images.models import Image
+
+from .models import Contact
+
+User = get_user_model()
+USERS_PER_PAGE = 24
+
+
+def people_page(number, *, per_page: int = USERS_PER_PAGE):
+    """A page of active users (with their profile for the avatar), by name."""
+    people = User.objects.filter(is_active=True).select_related("profile").order_by("username")
+    return Paginator(people, per_page).get_page(number)
+
+
+def active_user(username: str):
+    return User.objects.select_related("profile").get(username=username, is_active=True)
+
+
+def follower_count(user) -> int:
+    return Contact.objects.filter(user_to=user).count()
+
+
+def is_following(user_from, user_to) -> bool:
+    if not user_from.is_authenticated:
+        return False
+    return Contact.objects.filter(user_from=user_from, user_to=user_to).exists()
+
+
+def dashboard_feed(user, *, page: int = 1):
+    """The actions of the people `user` follows, or of everyone else if they follow nobody.
+    Returns (actions, has_more, follows_anyone). A fixed number of queries: 1 for the follow
+    check, 1 for the actions, 1 per target type (images, users)."""
+    follows_anyone = user.following.exists()
+    actions, has_more = feed(
+        actor_ids=user.following.values("id") if follows_anyone else None,
+        exclude_user=None if follows_anyone else user,
+        offset=(page - 1) * 10,
+        limit=10,
+        target_querysets=[Image.objects.all(), User.objects.select_related("profile")],
+    )
+    return actions, has_more, follows_anyone

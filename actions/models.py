@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+
+class Action(models.Model):
+    """Something a user did, shown in their followers' activity stream."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="actions"
+    )
+    verb = models.CharField(max_length=255)
+    target_ct = models.ForeignKey(
+        ContentType,
+        on_delete=models.CASCADE,
+        related_name="target_obj",
+        blank=True,
+        null=True,
+        db_index=True,
+    )
+    target_id = models.PositiveBigIntegerField(blank=True, null=True, db_index=True)
+    target = GenericForeignKey("target_ct", "target_id")
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [
+            # Serves the feed (actions of a set of users, newest first) and the 60 s de-dup.
+            models.Index(fields=["user", "-created"], name="actions_user_newest_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.verb}"

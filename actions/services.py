@@ -1,0 +1,38 @@
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from .models import Action
+
+REPEAT_WINDOW = timedelta(seconds=60)
+
+
+def create_action(user, verb: str, target=None) -> bool:
+    """Record that `user` did `verb` (to `target`). Returns False, recording nothing, when the
+    same user did the same verb to the same target within the last 60 seconds."""
+    now = timezone.now()
+    similar = Action.objects.filter(user_id=user.id, verb=verb, created__gte=now - REPEAT_WINDOW)
+    if target is not None:
+        target_ct = ContentType.objects.get_for_model(target)
+        similar = similar.filter(target_ct=target_ct, target_id=target.pk)
+    else:
+        target_ct = None
+        similar = similar.filter(target_ct__isnull=True)
+    if similar.exists():
+        return False
+    Action.objects.create(
+        user=user,
+        verb=verb,
+        target_ct=target_ct,
+        target_id=getattr(target, "pk", None),
+        created=now,
+    )
+    return True
+
+
+def delete_actions_for(target) -> int:
+    """Remove the actions whose target is `target` (called when the target is deleted)."""
+    target_ct = ContentType.objects.get_for_model(target)
+    deleted, _ = Action.objects.filter(target_ct=target_ct, target_id=target.pk).delete()
+    return deleted

@@ -1,0 +1,50 @@
+"""Thumbnails made once, when a picture is saved, and remembered on the row.
+
+easy-thumbnails would otherwise check (on disk or in its tables) whether a thumbnail exists
+each time a template asks for one: a query or a stat per picture on every list page. We make
+the thumbnails of the given aliases at save time and keep their names and sizes in a JSON
+field, so rendering a page costs nothing but string formatting.
+"""
+
+from django.core.files.storage import default_storage
+from easy_thumbnails.alias import aliases as alias_registry
+from easy_thumbnails.files import get_thumbnailer
+
+
+def make_thumbnails(fieldfile, alias_names) -> dict[str, dict]:
+    thumbnailer = get_thumbnailer(fieldfile)
+    made = {}
+    for alias in alias_names:
+        options = alias_registry.get(alias)
+        if options is None:
+            raise KeyError(f"Unknown thumbnail alias {alias!r} (see THUMBNAIL_ALIASES)")
+        thumb = thumbnailer.get_thumbnail(options)
+        made[alias] = {"name": thumb.name, "width": thumb.width, "height": thumb.height}
+    return made
+
+
+def delete_thumbnails(thumbnails: dict) -> None:
+    for info in thumbnails.values():
+        name = info.get("name")
+        if name and default_storage.exists(name):
+            default_storage.delete(name)
+
+
+class Thumbnail:
+    """What a template needs to draw one thumbnail: url, width, height."""
+
+    def __init__(self, url: str, width: int | None, height: int | None):
+        self.url, self.width, self.height = url, width, height
+
+    def __bool__(self):
+        return bool(self.url)
+
+
+def thumbnail_for(thumbnails: dict, alias: str, fieldfile) -> Thumbnail:
+    info = (thumbnails or {}).get(alias)
+    if info:
+        return Thumbnail(default_storage.url(info["name"]), info["width"], info["height"])
+    if fieldfile:
+        # No thumbnail recorded (e.g. imported data): show the original, never generate here.
+        return Thumbnail(fieldfile.url, None, None)
+    return Thumbnail("", None, None)

@@ -1,0 +1,43 @@
+from django.core.paginator import Paginator
+
+from .models import Image
+
+IMAGES_PER_PAGE = 8
+LIKERS_SHOWN = 24
+
+
+def image_page(number, *, user=None, per_page: int = IMAGES_PER_PAGE):
+    """A page of images newest first (optionally of one user), with their owners, for the grid.
+    Out-of-range numbers give an empty page rather than an error."""
+    images = Image.objects.select_related("user").only(
+        "id", "slug", "title", "image", "thumbnails", "total_likes", "created",
+        "user__id", "user__username", "user__first_name", "user__last_name",
+    )  # fmt: skip
+    if user is not None:
+        images = images.filter(user=user)
+    paginator = Paginator(images, per_page)
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    if number < 1 or number > paginator.num_pages:
+        return paginator, None
+    return paginator, paginator.page(number)
+
+
+def image_detail(image_id: int):
+    return Image.objects.select_related("user__profile").get(pk=image_id)
+
+
+def likers_of(image: Image, limit: int = LIKERS_SHOWN):
+    return list(image.users_like.select_related("profile").order_by("-id")[:limit])
+
+
+def has_liked(image: Image, user) -> bool:
+    return user.is_authenticated and image.users_like.filter(pk=user.pk).exists()
+
+
+def images_by_ids_in_order(ids: list[int]) -> list[Image]:
+    """The images with these ids, in the order given, skipping ids that no longer exist."""
+    found = Image.objects.select_related("user").in_bulk(ids)
+    return [found[i] for i in ids if i in found]

@@ -1,0 +1,87 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from bookmarks.http import post_endpoint
+
+from . import ranking, selectors
+from .fetch import FetchError
+from .forms import ImageCreateForm, LikeForm
+from .models import Image
+from .services import AlreadyBookmarked, bookmark_image, existing_bookmark, like_image
+
+
+@login_required
+def image_create(request):
+    if request.method == "POST":
+        form = ImageCreateForm(request.POST)
+    else:
+        form = ImageCreateForm(initial={k: request.GET.get(k, "")[:2000] for k in ("url", "title")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            image = bookmark_image(user=request.user, **form.cleaned_data)
+        except AlreadyBookmarked as already:
+            messages.info(request, "You had already bookmarked this image.")
+            return redirect(already.image)
+        except FetchError as error:
+            form.add_error("url", str(error))
+        else:
+            messages.success(request, "Image bookmarked.")
+            return redirect(image)
+    elif request.method == "GET" and form.initial.get("url"):
+        existing = existing_bookmark(user=request.user, url=form.initial["url"])
+        if existing:
+            messages.info(request, "You had already bookmarked this image.")
+            return redirect(existing)
+    return render(request, "images/image/create.html", {"section": "images", "form": form})
+
+
+def image_detail(request, id, slug):
+    try:
+        image = selectors.image_detail(id)
+    except Image.DoesNotExist:
+        raise Http404("No such image.") from None
+    if slug != image.slug:
+        return redirect(image, permanent=True)
+    context = {
+        "section": "images",
+        "image": image,
+        "likers": selectors.likers_of(image),
+        "liked": selectors.has_liked(image, request.user),
+        "total_views": ranking.record_view(image.id),
+    }
+    return render(request, "images/image/detail.html", context)
+
+
+@post_endpoint(LikeForm)
+def image_like(request, data):
+    likes = like_image(user=request.user, image_id=data["id"], like=data["action"] == "like")
+    return {"likes": likes}
+
+
+def image_list(request):
+    paginator, page = selectors.image_page(request.GET.get("page", 1))
+    if request.GET.get("images_only"):
+        if page is None:
+            return HttpResponse("")
+        return render(request, "shared/_image_grid_items.html", {"page": page})
+    if page is None and paginator.count:
+        return redirect(f"{request.path}?page={paginator.num_pages}")
+    return render(
+        request,
+        "images/image/list.html",
+        {"section": "images", "page": page, "paginator": paginator},
+    )
+
+
+def image_ranking(request):
+    ranked = ranking.most_viewed(10)
+    images = []
+    if ranked:
+        views = dict(ranked)
+        images = selectors.images_by_ids_in_order([image_id for image_id, _ in ranked])
+        for image in images:
+            image.total_views = views[image.id]
+    context = {"section": "images", "images": images, "unavailable": ranked is None}
+    return render(request, "images/image/ranking.html", context)

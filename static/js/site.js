@@ -1,0 +1,73 @@
+/* Bookmarks: the little JavaScript of our own pages (jQuery, served from /static/vendor/). */
+(function ($) {
+  "use strict";
+
+  // Like / follow buttons: forms that work without JS, posted with AJAX when JS is on.
+  // The form's hidden "action" flips between data-on and data-off; the JSON answer's
+  // [data-count-key] value is written into the element matched by data-count-target.
+  $(document).on("submit", "form[data-ajax-toggle]", function (event) {
+    event.preventDefault();
+    var $form = $(this);
+    var $button = $form.find("button[type=submit]");
+    var $action = $form.find("input[name=action]");
+    if ($button.prop("disabled")) { return; }
+    $button.prop("disabled", true);
+    $.ajax({
+      url: $form.attr("action"),
+      method: "POST",
+      data: $form.serialize(),
+      dataType: "json",
+      headers: { "X-Requested-With": "XMLHttpRequest" }
+    }).done(function (data) {
+      var on = $form.data("on");
+      var wasOn = $action.val() === on;
+      $action.val(wasOn ? $form.data("off") : on);
+      $button.text(wasOn ? $button.data("label-off") : $button.data("label-on"));
+      $button.toggleClass("btn-outline", wasOn);
+      $($form.data("count-target")).text(data[$form.data("count-key")]);
+    }).fail(function (xhr) {
+      var message = (xhr.responseJSON && xhr.responseJSON.message) || "Something went wrong. Please try again.";
+      window.alert(message);
+    }).always(function () {
+      $button.prop("disabled", false);
+    });
+  });
+
+  // Infinite scroll: when the end of a [data-infinite] list comes near, fetch the next page's
+  // items (?page=N&images_only=1, or the list's data-more-param) and append them; an empty answer means there is no more.
+  $(function () {
+    var $list = $("[data-infinite]").first();
+    if (!$list.length || !("IntersectionObserver" in window)) { return; }
+    var nextPage = parseInt($list.attr("data-next-page"), 10);
+    var baseUrl = $list.attr("data-more-url");
+    var onlyParam = $list.attr("data-more-param") || "images_only";
+    var loading = false;
+    $(".pager").addClass("pager-js");
+    var $sentinel = $('<div class="scroll-sentinel" aria-hidden="true"></div>').insertAfter($list);
+    var $status = $('<p class="muted small scroll-status" role="status"></p>').insertAfter($sentinel);
+    if (!nextPage) { return; }
+    var observer = new IntersectionObserver(function (entries) {
+      if (!entries[0].isIntersecting || loading || !nextPage) { return; }
+      loading = true;
+      $status.text("Loading more…");
+      var query = { page: nextPage };
+      query[onlyParam] = 1;
+      $.get(baseUrl, query).done(function (html) {
+        if ($.trim(html) === "") {
+          nextPage = null;
+          $status.text("That's everything.");
+          observer.disconnect();
+          return;
+        }
+        $list.append(html);
+        nextPage += 1;
+        $status.text("");
+      }).fail(function () {
+        $status.text("Could not load more. Scroll again to retry.");
+      }).always(function () {
+        loading = false;
+      });
+    }, { rootMargin: "400px" });
+    observer.observe($sentinel[0]);
+  });
+})(jQuery);
