@@ -41,3 +41,26 @@ def other_user(db):
 def auth_client(client, user):
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def allow_loopback_fetch(settings):
+    """Let images.fetch download from the local test server (127.0.0.1/::1 only).
+
+    Every other refused range stays refused. Returns `settings`, so a test can shorten the
+    timeouts or limits it exercises.
+    """
+    settings.IMAGE_FETCH_ALLOW_LOOPBACK = True
+    settings.IMAGE_FETCH_CONNECT_TIMEOUT = 2.0
+    settings.IMAGE_FETCH_TOTAL_TIMEOUT = 5.0
+    return settings
+
+
+@pytest.fixture
+def server_url(httpserver):
+    """URLs on the local test server, written with 127.0.0.1 (its url_for says `localhost`)."""
+
+    def url_for(path: str) -> str:
+        return f"http://127.0.0.1:{httpserver.port}{path}"
+
+    return url_for

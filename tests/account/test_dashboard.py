@@ -1,0 +1,141 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from account.models import Contact
+from actions.models import Action
+from actions.services import create_action
+from tests.factories import make_image, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def feed(client, **params):
+    response = client.get(reverse("dashboard"), params)
+    assert response.status_code == 200
+    return response
+
+
+def test_dashboard_shows_followed_users_actions_newest_first_not_mine(auth_client, user):
+    followed, stranger = make_user("followed"), make_user("stranger")
+    Contact.objects.create(user_from=user, user_to=followed)
+    Action.objects.all().delete()
+    first = make_image(followed, title="First")
+    create_action(followed, "bookmarked image", first)
+    create_action(stranger, "bookmarked image", make_image(stranger, title="Stranger's"))
+    create_action(user, "bookmarked image", make_image(user, title="Mine"))
+    second = make_image(followed, title="Second")
+    create_action(followed, "bookmarked image", second)
+
+    actions = feed(auth_client).context["actions"]
+    assert [a.target for a in actions] == [second, first]
+    page = feed(auth_client).content.decode()
+    assert "Second" in page and "Stranger" not in page and "Mine" not in page
+
+
+def test_dashboard_without_follows_shows_everyone_else(auth_client, user, other_user):
+    Action.objects.all().delete()
+    create_action(other_user, "bookmarked image", make_image(other_user, title="Bob's"))
+    create_action(user, "bookmarked image", make_image(user, title="Mine"))
+    actions = feed(auth_client).context["actions"]
+    assert [a.user for a in actions] == [other_user]
+    assert "You don't follow anyone yet" in feed(auth_client).content.decode()
+
+
+def test_older_activity_loads_more(auth_client, user, other_user):
+    targets = [make_user(f"t{n}") for n in range(12)]
+    Action.objects.all().delete()
+    for target in targets:
+        create_action(other_user, "is following", target)
+    first = feed(auth_client)
+    assert len(first.context["actions"]) == 10
+    assert 'data-next-page="2"' in first.content.decode()
+    more = feed(auth_client, page=2, actions_only=1)
+    html = more.content.decode()
+    assert html.count('class="feed-item"') == 2
+    assert "<html" not in html
+    assert feed(auth_client, page=3, actions_only=1).content.decode().strip() == ""
+
+
+def test_deleting_an_image_target_leaves_the_rest_of_the_feed(auth_client, user, other_user):
+    Contact.objects.create(user_from=user, user_to=other_user)
+    Action.objects.all().delete()
+    kept, gone = make_image(other_user, title="Kept"), make_image(other_user, title="Gone")
+    create_action(other_user, "bookmarked image", kept)
+    create_action(other_user, "bookmarked image", gone)
+    create_action(other_user, "likes", gone)
+    gone.delete()
+    response = feed(auth_client)
+    assert [a.target for a in response.context["actions"]] == [kept]
+
+
+def test_stale_action_whose_target_vanished_without_signal_is_skipped(
+    auth_client, user, other_user
+):
+    Contact.objects.create(user_from=user, user_to=other_user)
+    Action.objects.all().delete()
+    image = make_image(other_user, title="Raw-deleted")
+    create_action(other_user, "bookmarked image", image)
+    from images.models import Image
+
+    Image.objects.filter(pk=image.pk)._raw_delete(Image.objects.db)  # no signals
+    assert feed(auth_client).context["actions"] == []
+
+
+def _dashboard_queries(client):
+    with CaptureQueriesContext(connection) as ctx:
+        feed(client)
+    return len(ctx.captured_queries)
+
+
+def test_dashboard_queries_do_not_grow_with_actions_or_follows(auth_client, user):
+    Action.objects.all().delete()
+    friend = make_user("friend")
+    Contact.objects.create(user_from=user, user_to=friend)
+    create_action(friend, "bookmarked image", make_image(friend, title="one"))
+    one_action = _dashboard_queries(auth_client)
+    for n in range(9):
+        create_action(friend, "bookmarked image", make_image(friend, title=f"more{n}"))
+    ten_actions = _dashboard_queries(auth_client)
+    assert one_action == ten_actions
+
+
+def test_dashboard_queries_are_fixed_with_mixed_targets_and_500_follows(auth_client, user):
+    friend, other = make_user("friend"), make_user("other")
+    Contact.objects.create(user_from=user, user_to=friend)
+    Action.objects.all().delete()
+    create_action(friend, "bookmarked image", make_image(friend, title="img"))
+    create_action(friend, "is following", other)
+    mixed_two = _dashboard_queries(auth_client)
+
+    others = [make_user(f"f{n}") for n in range(499)]
+    Contact.objects.bulk_create([Contact(user_from=user, user_to=o) for o in others])
+    Action.objects.filter(verb="has created an account").delete()
+    for n in range(4):
+        create_action(others[n], "bookmarked image", make_image(others[n], title=f"i{n}"))
+        create_action(others[n], "is following", others[n + 10])
+    mixed_ten = _dashboard_queries(auth_client)
+    actions = feed(auth_client).context["actions"]
+    assert len(actions) == 10
+    assert {type(a.target).__name__ for a in actions} == {"Image", "User"}
+    assert mixed_two == mixed_ten
+    assert mixed_ten <= 6  # session, user, follows?, actions, images, users
+
+
+def test_user_list_and_detail_queries_are_fixed(auth_client, user):
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert auth_client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    person = make_user("person")
+    make_image(person)
+    list_one, detail_one = count(reverse("user_list")), count(person.get_absolute_url())
+    for n in range(30):
+        make_user(f"p{n}")
+    for n in range(8):
+        make_image(person, title=f"x{n}")
+    assert count(reverse("user_list")) == list_one
+    assert count(person.get_absolute_url()) == detail_one
+    assert detail_one <= 7
