@@ -2,7 +2,9 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 
 from actions.selectors import feed
+from images import ranking
 from images.models import Image
+from images.selectors import images_by_ids_in_order
 
 from .models import Contact
 
@@ -43,3 +45,12 @@ def dashboard_feed(user, *, page: int = 1):
         target_querysets=[Image.objects.all(), User.objects.select_related("profile")],
     )
     return actions, has_more, follows_anyone
+
+
+def recently_viewed(user) -> list[Image] | None:
+    """The last images `user` opened, newest first, skipping deleted ones; None when Redis is
+    unavailable. One Redis command, and one query only when the list is not empty."""
+    ids = ranking.recently_viewed_ids(user.pk)
+    if ids is None:
+        return None
+    return images_by_ids_in_order(ids) if ids else []

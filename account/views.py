@@ -1,10 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from .forms import ProfileEditForm, UserEditForm, UserRegistrationForm
-from .services import ensure_profile, register_user
+from bookmarks.http import post_endpoint
+from images.selectors import image_page
+
+from . import selectors
+from .forms import FollowForm, ProfileEditForm, UserEditForm, UserRegistrationForm
+from .services import ensure_profile, follow_user, register_user, save_profile
+from .social import connected_accounts
 
 
 def register(request):
@@ -32,16 +38,68 @@ def edit(request):
     profile_form = ProfileEditForm(request.POST or None, request.FILES or None, instance=profile)
     if request.method == "POST":
         if user_form.is_valid() and profile_form.is_valid():
-            user_form.save()
-            profile_form.save()
+            save_profile(user_form=user_form, profile_form=profile_form)
             messages.success(request, "Your profile was updated.")
             return redirect("edit")
         messages.error(request, "Your profile was not updated: please correct the errors below.")
-    return render(
-        request, "account/edit.html", {"user_form": user_form, "profile_form": profile_form}
-    )
+    context = {"user_form": user_form, "profile_form": profile_form}
+    context["connected_accounts"] = connected_accounts(request.user)
+    return render(request, "account/edit.html", context)
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return 1
 
 
 @login_required
 def dashboard(request):
-    return render(request, "account/dashboard.html", {"section": "dashboard"})
+    actions, has_more, follows_anyone = selectors.dashboard_feed(
+        request.user, page=_page_number(request)
+    )
+    context = {"actions": actions, "has_more": has_more, "next_page": _page_number(request) + 1}
+    if request.GET.get("actions_only"):
+        return render(request, "actions/_feed_items.html", context)
+    context.update(
+        section="dashboard",
+        follows_anyone=follows_anyone,
+        recently_viewed=selectors.recently_viewed(request.user),
+    )
+    return render(request, "account/dashboard.html", context)
+
+
+@login_required
+def user_list(request):
+    page = selectors.people_page(request.GET.get("page"))
+    return render(request, "account/user/list.html", {"section": "people", "page": page})
+
+
+@login_required
+def user_detail(request, username):
+    try:
+        person = selectors.active_user(username)
+    except selectors.User.DoesNotExist:
+        raise Http404("No such user.") from None
+    paginator, page = image_page(request.GET.get("page", 1), user=person)
+    if request.GET.get("images_only"):
+        if page is None:
+            return HttpResponse("")
+        return render(request, "shared/_image_grid_items.html", {"page": page})
+    context = {
+        "section": "people",
+        "person": person,
+        "page": page,
+        "followers": selectors.follower_count(person),
+        "following": selectors.is_following(request.user, person),
+    }
+    return render(request, "account/user/detail.html", context)
+
+
+@post_endpoint(FollowForm)
+def user_follow(request, data):
+    followers = follow_user(
+        user_from=request.user, user_to=data["id"], follow=data["action"] == "follow"
+    )
+    return {"followers": followers}

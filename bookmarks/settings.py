@@ -207,10 +207,21 @@ if HTTPS:
     CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
+# --- Cache: Redis, forgiving (a Redis outage makes misses, not errors) --------------------------
+CACHES = {
+    "default": {
+        "BACKEND": "bookmarks.cache.ForgivingRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": f"{REDIS_KEY_PREFIX}cache",
+        "TIMEOUT": 300,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}
+
 # --- Thumbnails (easy-thumbnails) ------------------------------------------------------------
 THUMBNAIL_ALIASES = {
     "": {
-        "list": {"size": (300, 0), "crop": False, "quality": 85},
+        "list": {"size": (400, 300), "crop": "smart", "quality": 85},
         "detail": {"size": (800, 0), "crop": False, "quality": 88},
         "avatar": {"size": (96, 96), "crop": "smart", "quality": 85},
         "avatar_small": {"size": (40, 40), "crop": "smart", "quality": 85},
@@ -234,3 +245,53 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}},
 }
+
+# --- Social auth -----------------------------------------------------------------------------
+# Log in with Google / Facebook (social-auth-app-django). A provider is offered only when its
+# key and secret are set (top of this file); callbacks live under /social-auth/complete/<name>/.
+AUTHENTICATION_BACKENDS += [
+    # social-core's Google backend, minus its refusal of unverified e-mails (see account/social.py).
+    "account.social.GoogleOAuth2",
+    "social_core.backends.facebook.FacebookOAuth2",
+]
+SOCIAL_AUTH_URL_NAMESPACE = "social"
+SOCIAL_AUTH_LOGIN_REDIRECT_URL = "dashboard"
+SOCIAL_AUTH_LOGIN_ERROR_URL = "login"
+SOCIAL_AUTH_NEW_ASSOCIATION_REDIRECT_URL = "edit"
+SOCIAL_AUTH_DISCONNECT_REDIRECT_URL = "edit"
+SOCIAL_AUTH_SANITIZE_REDIRECTS = True  # `next` may only point back to this site
+SOCIAL_AUTH_RAISE_EXCEPTIONS = False  # failures end on a page with a message, DEBUG or not
+# Google's default scope (openid, email, profile) already asks for the e-mail.
+SOCIAL_AUTH_FACEBOOK_SCOPE = ["email"]
+SOCIAL_AUTH_FACEBOOK_PROFILE_EXTRA_PARAMS = {"fields": "id,name,email"}
+# Names come from the provider once; after that the profile page owns them.
+SOCIAL_AUTH_IMMUTABLE_USER_FIELDS = ["first_name", "last_name"]
+# SOCIAL_AUTH_JSONFIELD_ENABLED is not set: since social-auth-app-django 5 extra_data is always a
+# models.JSONField, and the setting only changes the field type in its legacy migration 0001.
+SOCIAL_AUTH_PIPELINE = [
+    "social_core.pipeline.social_auth.social_details",
+    "social_core.pipeline.social_auth.social_names",
+    "social_core.pipeline.social_auth.social_uid",
+    "social_core.pipeline.social_auth.auth_allowed",
+    "social_core.pipeline.social_auth.social_user",
+    # Instead of social-core's associate_by_email: only on an e-mail the provider verified.
+    "account.social.associate_by_verified_email",
+    # Instead of social-core's get_username: unique whatever the case, like our constraint.
+    "account.social.get_username",
+    "account.social.drop_taken_email",
+    "social_core.pipeline.user.create_user",
+    "social_core.pipeline.social_auth.associate_user",
+    "social_core.pipeline.social_auth.load_extra_data",
+    "social_core.pipeline.user.user_details",
+    "account.social.finish_login",  # ensure_profile + a message
+]
+SOCIAL_AUTH_DISCONNECT_PIPELINE = [
+    # Refuses to remove the user's only way to log in (AuthPolicyError "disconnect_disallowed").
+    "social_core.pipeline.disconnect.allowed_to_disconnect",
+    "social_core.pipeline.disconnect.get_entries",
+    "social_core.pipeline.disconnect.revoke_tokens",
+    "social_core.pipeline.disconnect.disconnect",
+    "account.social.announce_disconnect",
+]
+MIDDLEWARE += ["account.social.SocialAuthExceptionMiddleware"]
+TEMPLATES[0]["OPTIONS"]["context_processors"] += ["account.social.social_login"]

@@ -1,0 +1,37 @@
+"""Django's Redis cache, made forgiving: when Redis is down, reads miss and writes are
+dropped (with a warning) instead of failing the page. The site must serve every page
+without Redis."""
+
+import logging
+from functools import wraps
+
+from django.core.cache.backends.redis import RedisCache
+
+from .redis import REDIS_ERRORS
+
+logger = logging.getLogger(__name__)
+
+
+def _forgiving(method, fallback):
+    @wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except REDIS_ERRORS as error:
+            logger.warning("Redis cache unavailable (%s): %s", method.__name__, error)
+            return fallback(*args, **kwargs) if callable(fallback) else fallback
+
+    return wrapper
+
+
+class ForgivingRedisCache(RedisCache):
+    get = _forgiving(RedisCache.get, lambda key, default=None, version=None: default)
+    get_many = _forgiving(RedisCache.get_many, {})
+    has_key = _forgiving(RedisCache.has_key, False)
+    set = _forgiving(RedisCache.set, None)
+    add = _forgiving(RedisCache.add, False)
+    touch = _forgiving(RedisCache.touch, False)
+    set_many = _forgiving(RedisCache.set_many, [])
+    delete = _forgiving(RedisCache.delete, False)
+    delete_many = _forgiving(RedisCache.delete_many, None)
+    clear = _forgiving(RedisCache.clear, False)
