@@ -1,21 +1,51 @@
-"""Image views and the most-viewed ranking, kept in Redis.
+"""View counts, trending rankings and "recently viewed", kept in Redis.
 
-Keys (under REDIS_KEY_PREFIX):
-  image:<id>:views   string counter, total views of one image
-  image_ranking      sorted set, member = image id, score = total views
+Every Redis key of the site is listed here, under REDIS_KEY_PREFIX (default "bookmarks:"):
 
-Every function survives a Redis outage: it logs a warning and returns None, and the page
-says the numbers are unavailable.
+| key                             | type       | lifetime   | what                            |
+|---------------------------------|------------|------------|---------------------------------|
+| image:<id>:views                | string     | forever    | total counted views             |
+| image_ranking                   | sorted set | forever    | all-time ranking (id -> views)  |
+| image_ranking:<YYYY-MM-DD>      | sorted set | 35 days    | views on that day (UTC)         |
+| image_ranking:week:<YYYY-MM-DD> | sorted set | 60 s       | union of the 7 days up to it    |
+| seen:<image id>:<visitor>       | string     | 1 hour     | this visitor's view was counted |
+| user:<id>:recent                | list       | 90 days    | the last 10 images they opened  |
+| image:<id>:viewers              | set        | 90 days    | users whose recent list has it  |
+| cache:*                         | (Django)   | per entry  | Django's cache (bookmarks.cache)|
+
+A detail view costs one round trip (one Lua script). Every function survives a Redis outage:
+it logs a warning and returns None, and the page says the feature is unavailable.
 """
 
+import hashlib
 import logging
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.cache import cache
+from django.utils import timezone
 
 from bookmarks.redis import REDIS_ERRORS, get_redis, rkey
 
 logger = logging.getLogger(__name__)
 
+DAY_TTL = 35 * 24 * 3600
+WEEK_TTL = 60
+SEEN_TTL = 3600
+RECENT_SIZE = 10
+RECENT_TTL = 90 * 24 * 3600
+PERIODS = {"day": "Today", "week": "This week", "all": "All time"}
 
-def views_key(image_id: int) -> str:
+BOT_USER_AGENT = re.compile(
+    r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|monitor|"
+    r"curl|wget|python-requests|python-urllib|httpclient|okhttp|go-http-client|scrapy|"
+    r"headlesschrome|phantomjs|lighthouse",
+    re.IGNORECASE,
+)
+
+
+def views_key(image_id) -> str:
     return rkey("image", image_id, "views")
 
 
@@ -23,35 +53,152 @@ def ranking_key() -> str:
     return rkey("image_ranking")
 
 
-def record_view(image_id: int) -> int | None:
-    """Count one view of the image, in one round trip. Returns its total views."""
+def day_key(day: date) -> str:
+    return rkey("image_ranking", day.isoformat())
+
+
+def week_key(day: date) -> str:
+    return rkey("image_ranking", "week", day.isoformat())
+
+
+def seen_key(image_id, visitor: str) -> str:
+    return rkey("seen", image_id, visitor)
+
+
+def recent_key(user_id) -> str:
+    return rkey("user", user_id, "recent")
+
+
+def viewers_key(image_id) -> str:
+    return rkey("image", image_id, "viewers")
+
+
+def today() -> date:
+    return timezone.now().date()
+
+
+def is_bot(user_agent: str) -> bool:
+    return not user_agent.strip() or bool(BOT_USER_AGENT.search(user_agent))
+
+
+def visitor_id(request) -> str:
+    """Who is looking: the user, or (anonymous) a hash of address and browser."""
+    if request.user.is_authenticated:
+        return f"u{request.user.pk}"
+    raw = f"{request.META.get('REMOTE_ADDR', '')}|{request.headers.get('user-agent', '')}"
+    return "a" + hashlib.blake2b(raw.encode(), digest_size=10).hexdigest()
+
+
+# One round trip per detail view: count the view once per visitor per hour (unless a bot),
+# in the all-time and today's rankings, remember it in the viewer's "recently viewed" list,
+# and return the total.
+# KEYS: seen, views, all-time, today, recent (or ""), viewers (or "")
+# ARGV: image id, count? (1/0), SEEN_TTL, DAY_TTL, RECENT_SIZE, RECENT_TTL, user id
+_RECORD_VIEW = """
+if ARGV[2] == "1" and redis.call("SET", KEYS[1], "1", "NX", "EX", ARGV[3]) then
+  redis.call("INCR", KEYS[2])
+  redis.call("ZINCRBY", KEYS[3], 1, ARGV[1])
+  redis.call("ZINCRBY", KEYS[4], 1, ARGV[1])
+  redis.call("EXPIRE", KEYS[4], ARGV[4])
+end
+if KEYS[5] ~= "" then
+  redis.call("LREM", KEYS[5], 0, ARGV[1])
+  redis.call("LPUSH", KEYS[5], ARGV[1])
+  redis.call("LTRIM", KEYS[5], 0, tonumber(ARGV[5]) - 1)
+  redis.call("EXPIRE", KEYS[5], ARGV[6])
+  redis.call("SADD", KEYS[6], ARGV[7])
+  redis.call("EXPIRE", KEYS[6], ARGV[6])
+end
+return redis.call("GET", KEYS[2]) or 0
+"""
+
+
+def record_view(request, image_id: int) -> int | None:
+    """Count a view of the image by this request's visitor; returns the image's total views,
+    or None when Redis is unavailable. One Redis round trip."""
+    user = request.user
+    counted = not is_bot(request.headers.get("user-agent", ""))
+    keys = [
+        seen_key(image_id, visitor_id(request)),
+        views_key(image_id),
+        ranking_key(),
+        day_key(today()),
+        recent_key(user.pk) if user.is_authenticated else "",
+        viewers_key(image_id) if user.is_authenticated else "",
+    ]
+    args = [image_id, int(counted), SEEN_TTL, DAY_TTL, RECENT_SIZE, RECENT_TTL, user.pk or 0]
     try:
-        pipe = get_redis().pipeline(transaction=False)
-        pipe.incr(views_key(image_id))
-        pipe.zincrby(ranking_key(), 1, image_id)
-        total, _ = pipe.execute()
+        total = get_redis().eval(_RECORD_VIEW, len(keys), *keys, *args)
     except REDIS_ERRORS as error:
         logger.warning("Redis unavailable, view of image %s not counted: %s", image_id, error)
         return None
     return int(total)
 
 
-def most_viewed(limit: int = 10) -> list[tuple[int, int]] | None:
-    """[(image_id, views), ...] most viewed first, or None when Redis is unavailable."""
+# The last 7 days' union, built at most once a minute.
+_WEEK_TOP = """
+if redis.call("EXISTS", KEYS[1]) == 0 then
+  redis.call("ZUNIONSTORE", KEYS[1], #KEYS - 1, unpack(KEYS, 2))
+  redis.call("EXPIRE", KEYS[1], ARGV[2])
+end
+return redis.call("ZREVRANGE", KEYS[1], 0, tonumber(ARGV[1]) - 1, "WITHSCORES")
+"""
+
+
+@dataclass(frozen=True)
+class Ranked:
+    image_id: int
+    views: int
+
+
+def top_images(period: str = "all", limit: int = 10) -> list[Ranked] | None:
+    """The most viewed images of the period ("day", "week", "all"), most viewed first, or None
+    when Redis is unavailable. One round trip."""
+    client = get_redis()
     try:
-        ranked = get_redis().zrevrange(ranking_key(), 0, limit - 1, withscores=True)
+        if period == "day":
+            flat = client.zrevrange(day_key(today()), 0, limit - 1, withscores=True)
+            pairs = [(member, score) for member, score in flat]
+        elif period == "week":
+            days = [day_key(today() - timedelta(days=n)) for n in range(7)]
+            raw = client.eval(_WEEK_TOP, 8, week_key(today()), *days, limit, WEEK_TTL)
+            pairs = list(zip(raw[::2], raw[1::2], strict=True))
+        else:
+            pairs = client.zrevrange(ranking_key(), 0, limit - 1, withscores=True)
     except REDIS_ERRORS as error:
-        logger.warning("Redis unavailable, no ranking: %s", error)
+        logger.warning("Redis unavailable, no %s ranking: %s", period, error)
         return None
-    return [(int(member), int(score)) for member, score in ranked]
+    return [Ranked(int(member), int(float(score))) for member, score in pairs]
+
+
+def recently_viewed_ids(user_id: int) -> list[int] | None:
+    try:
+        return [int(i) for i in get_redis().lrange(recent_key(user_id), 0, RECENT_SIZE - 1)]
+    except REDIS_ERRORS as error:
+        logger.warning("Redis unavailable, no recently viewed list: %s", error)
+        return None
+
+
+def ranking_cache_key(period: str) -> str:
+    return f"ranking:{period}"
 
 
 def forget_image(image_id: int) -> None:
-    """Remove a deleted image from the counters and the ranking."""
+    """Remove a deleted image from the counters, every ranking (and its cached page part) and
+    every recent list."""
+    cache.delete_many([ranking_cache_key(period) for period in PERIODS])
+    client = get_redis()
     try:
-        pipe = get_redis().pipeline(transaction=False)
-        pipe.delete(views_key(image_id))
+        viewers = client.smembers(viewers_key(image_id))
+        pipe = client.pipeline(transaction=False)
+        pipe.delete(views_key(image_id), viewers_key(image_id))
         pipe.zrem(ranking_key(), image_id)
+        for n in range(DAY_TTL // 86400 + 1):
+            day = today() - timedelta(days=n)
+            pipe.zrem(day_key(day), image_id)
+            pipe.zrem(week_key(day), image_id)
+        for user_id in viewers:
+            pipe.lrem(recent_key(user_id), 0, image_id)
         pipe.execute()
     except REDIS_ERRORS as error:
-        logger.warning("Redis unavailable, image %s left in the ranking: %s", image_id, error)
+        logger.warning("Redis unavailable, image %s left in the rankings: %s", image_id, error)

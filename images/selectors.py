@@ -38,6 +38,15 @@ def has_liked(image: Image, user) -> bool:
 
 
 def images_by_ids_in_order(ids: list[int]) -> list[Image]:
-    """The images with these ids, in the order given, skipping ids that no longer exist."""
+    """The images with these ids, in the order given, skipping ids that no longer exist.
+    One query."""
     found = Image.objects.select_related("user").in_bulk(ids)
     return [found[i] for i in ids if i in found]
+
+
+def ranked_images(ranked) -> list[tuple[Image, int]]:
+    """[(image, views)] for ranking entries (see images.ranking.Ranked), order kept, deleted
+    images skipped. One query."""
+    images = images_by_ids_in_order([entry.image_id for entry in ranked])
+    views = {entry.image_id: entry.views for entry in ranked}
+    return [(image, views[image.id]) for image in images]

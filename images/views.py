@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 
 from bookmarks.http import post_endpoint
 
@@ -49,7 +51,7 @@ def image_detail(request, id, slug):
         "image": image,
         "likers": selectors.likers_of(image),
         "liked": selectors.has_liked(image, request.user),
-        "total_views": ranking.record_view(image.id),
+        "total_views": ranking.record_view(request, image.id),
     }
     return render(request, "images/image/detail.html", context)
 
@@ -75,13 +77,35 @@ def image_list(request):
     )
 
 
+RANKING_CACHE_SECONDS = 30
+
+
 def image_ranking(request):
-    ranked = ranking.most_viewed(10)
-    images = []
-    if ranked:
-        views = dict(ranked)
-        images = selectors.images_by_ids_in_order([image_id for image_id, _ in ranked])
-        for image in images:
-            image.total_views = views[image.id]
-    context = {"section": "images", "images": images, "unavailable": ranked is None}
+    period = request.GET.get("period", "all")
+    if period not in ranking.PERIODS:
+        period = "all"
+    context = {"section": "images", "period": period, "periods": ranking.PERIODS}
+    key = ranking.ranking_cache_key(period)
+    context["ranking_html"] = cache.get(key)
+    if context["ranking_html"] is None:
+        top = ranking.top_images(period, limit=10)
+        entries = selectors.ranked_images(top or [])
+        context["ranking_entries"] = entries
+        html = render_to_string(
+            "images/image/_ranking_list.html", {"entries": entries, "unavailable": top is None}
+        )
+        if top is not None:
+            cache.set(key, html, RANKING_CACHE_SECONDS)
+        context["ranking_html"] = html
     return render(request, "images/image/ranking.html", context)
+
+
+@login_required
+def image_pick(request):
+    """The picker window the bookmarklet opens on pages that forbid our script (strict CSP):
+    the launcher posts the page's candidate images to it (see static/js/pick.js)."""
+    response = render(request, "images/image/pick.html", {"section": "images"})
+    # The launcher keeps a handle on this window to post to it; Django's default
+    # Cross-Origin-Opener-Policy (same-origin) would sever it. tests/e2e cover this.
+    response["Cross-Origin-Opener-Policy"] = "unsafe-none"
+    return response

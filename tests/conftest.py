@@ -64,3 +64,15 @@ def server_url(httpserver):
         return f"http://127.0.0.1:{httpserver.port}{path}"
 
     return url_for
+
+
+@pytest.fixture
+def redis_down(settings):
+    """Redis unreachable: the site's client and Django's cache point at a closed port."""
+    closed = "redis://127.0.0.1:1/0"
+    settings.REDIS_URL = closed
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "LOCATION": closed},
+    }
+    return closed

@@ -131,7 +131,7 @@ def test_same_url_may_be_saved_by_two_users(client, user, other_user):
 
 
 def test_detail_shows_the_image(client, image, redis_client):
-    response = client.get(image.get_absolute_url())
+    response = client.get(image.get_absolute_url(), HTTP_USER_AGENT="Mozilla/5.0 Firefox/140")
     page = response.content.decode()
     assert response.status_code == 200
     assert "Sunset over the bay" in page
