@@ -10,4 +10,5 @@ urlpatterns = [
     path("detail/<int:id>/<str:slug>/", views.image_detail, name="detail"),
     path("like/", views.image_like, name="like"),
     path("ranking/", views.image_ranking, name="ranking"),
+    path("pick/", views.image_pick, name="pick"),
 ]

@@ -1,0 +1,127 @@
+/* Bookmarks picker window (/images/pick/): the bookmarklet's launcher opens it when a page's
+ * Content-Security-Policy refuses our script, and posts it the page's images.
+ *
+ * The message comes from a page we do not control, so it is checked before use: only from the
+ * window that opened us, only in the expected shape, only http(s) addresses. Everything is
+ * built with createElement and textContent; nothing received is ever parsed as HTML.
+ */
+(function () {
+  "use strict";
+
+  var MAX_IMAGES = 200;
+  var MAX_URL = 2000;
+  var HELP_AFTER_MS = 4000;
+
+  var root = document.querySelector("[data-picker]");
+  if (!root) { return; }
+  var status = root.querySelector("[data-picker-status]");
+  var help = root.querySelector("[data-picker-help]");
+  var grid = root.querySelector("[data-picker-grid]");
+  var createUrl = root.getAttribute("data-create-url");
+  var received = false;
+
+  function isSize(value) {
+    return typeof value === "number" && isFinite(value) && value >= 0 && value <= 1e6;
+  }
+
+  function isWebAddress(value) {
+    if (typeof value !== "string" || value.length > MAX_URL || !/^https?:\/\//i.test(value)) {
+      return false;
+    }
+    try {
+      var url = new URL(value);
+      return url.protocol === "http:" || url.protocol === "https:";
+    } catch (e) {
+      return false;
+    }
+  }
+
+  // The candidates in a clean copy, or null when the message is not ours or not well formed.
+  function readCandidates(data) {
+    if (!data || typeof data !== "object" || data.type !== "bookmarks:candidates") { return null; }
+    if (typeof data.title !== "string" || !Array.isArray(data.images)) { return null; }
+    if (data.images.length > MAX_IMAGES) { return null; }
+    var images = [];
+    for (var i = 0; i < data.images.length; i++) {
+      var image = data.images[i];
+      if (!image || typeof image !== "object" || !isWebAddress(image.src) ||
+          !isSize(image.width) || !isSize(image.height)) {
+        return null;
+      }
+      images.push({src: image.src, width: image.width, height: image.height});
+    }
+    return {title: data.title.slice(0, 200), images: images};
+  }
+
+  function choose(src, title) {
+    window.location.assign(createUrl + "?url=" + encodeURIComponent(src) +
+      "&title=" + encodeURIComponent(title));
+  }
+
+  function show(candidates) {
+    help.hidden = true;
+    if (!candidates.images.length) {
+      status.textContent = "No images large enough on this page";
+      return;
+    }
+    status.textContent = candidates.title ?
+      "Images on “" + candidates.title + "”. Pick one to bookmark it." :
+      "Pick an image to bookmark it.";
+    candidates.images.forEach(function (image) {
+      var item = document.createElement("li");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "picker-item";
+      var name = image.src.split(/[?#]/)[0].split("/").pop() || "image";
+      try { name = decodeURIComponent(name); } catch (e) { /* keep it encoded */ }
+      button.setAttribute("aria-label", "Bookmark " + name + " (" + image.width + " × " + image.height + ")");
+      var img = document.createElement("img");
+      img.alt = "";
+      img.referrerPolicy = "no-referrer";
+      img.loading = "lazy";
+      img.src = image.src;
+      var caption = document.createElement("span");
+      caption.className = "picker-caption";
+      var size = document.createElement("strong");
+      size.textContent = image.width + " × " + image.height;
+      var filename = document.createElement("span");
+      filename.className = "picker-name";
+      filename.textContent = name;
+      var address = document.createElement("span");
+      address.className = "picker-url";
+      address.textContent = image.src;
+      button.title = image.src;
+      caption.appendChild(size);
+      caption.appendChild(filename);
+      caption.appendChild(address);
+      button.appendChild(img);
+      button.appendChild(caption);
+      button.addEventListener("click", function () { choose(image.src, candidates.title); });
+      item.appendChild(button);
+      grid.appendChild(item);
+    });
+    var first = grid.querySelector("button");
+    if (first) { first.focus(); }
+  }
+
+  window.addEventListener("message", function (event) {
+    if (received || !window.opener || event.source !== window.opener) { return; }
+    var candidates = readCandidates(event.data);
+    if (!candidates) { return; }
+    received = true;
+    show(candidates);
+  });
+
+  window.setTimeout(function () {
+    if (!received) {
+      status.textContent = "No images arrived from a page.";
+      help.hidden = false;
+    }
+  }, HELP_AFTER_MS);
+
+  // Tell the launcher we are listening (it also re-sends a few times, in case this is missed).
+  // The message carries nothing, so any origin may read it.
+  if (window.opener) {
+    window.opener.postMessage({type: "bookmarks:ready"}, "*");
+  }
+})();
