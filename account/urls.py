@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 from .forms import LoginForm
@@ -12,8 +12,30 @@ urlpatterns = [
         ),
         name="login",
     ),
-    # Django's auth URLs: logout (POST only), password change and reset, with their own names.
-    path("", include("django.contrib.auth.urls")),
+    # Django's auth views under Django's names; logout answers POST only.
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password-change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("register/", views.register, name="register"),
     path("edit/", views.edit, name="edit"),
     path("users/", views.user_list, name="user_list"),

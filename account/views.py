@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -45,6 +46,12 @@ def edit(request):
     context = {"user_form": user_form, "profile_form": profile_form}
     context["connected_accounts"] = connected_accounts(request.user)
     return render(request, "account/edit.html", context)
+
+
+def locked_out(request, original_response=None, credentials=None, *args, **kwargs):
+    """What django-axes answers while a client is locked out after too many wrong passwords."""
+    minutes = settings.LOGIN_COOLOFF_MINUTES
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
 
 
 def _page_number(request) -> int:

@@ -5,6 +5,7 @@ development. Every variable is documented in README.md and `.env.example`.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -50,6 +51,8 @@ SOCIAL_AUTH_FACEBOOK_SECRET = os.environ.get("SOCIAL_AUTH_FACEBOOK_SECRET", "")
 SOCIAL_AUTH_REDIRECT_IS_HTTPS = env_bool("SOCIAL_AUTH_REDIRECT_IS_HTTPS", HTTPS)
 IMAGE_FETCH_ALLOW_LOOPBACK = env_bool("IMAGE_FETCH_ALLOW_LOOPBACK", False)
 IMAGE_FETCH_MAX_BYTES = int(os.environ.get("IMAGE_FETCH_MAX_BYTES", 10 * 1024 * 1024))
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
+LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", 15))
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 # -------------------------------------------------------------------------------------------
 
@@ -73,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "social_django",
     "easy_thumbnails",
+    "axes",
     "account.apps.AccountConfig",
     "images.apps.ImagesConfig",
     "actions.apps.ActionsConfig",
@@ -87,6 +91,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "bookmarks.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its "try later" answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bookmarks.urls"
@@ -116,6 +123,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "account.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any login from a client that failed too often (django-axes).
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "account.authentication.EmailAuthBackend",
 ]
@@ -206,6 +215,16 @@ if HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+# --- Login throttling (django-axes) -----------------------------------------------------------
+# After LOGIN_FAILURE_LIMIT wrong passwords from one address, logins from it are refused for
+# LOGIN_COOLOFF_MINUTES. Behind a proxy, REMOTE_ADDR must be the client's (see README).
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "account.views.locked_out"
+AXES_VERBOSE = False
 
 # --- Cache: Redis, forgiving (a Redis outage makes misses, not errors) --------------------------
 CACHES = {

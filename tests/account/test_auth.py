@@ -15,6 +15,12 @@ def logged_in_user(client):
     return client.get(reverse("dashboard")).wsgi_request.user
 
 
+def log_in(client, username, password) -> bool:
+    """Log in through the real login form (as a person would; django-axes watches it)."""
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    return response.status_code == 302
+
+
 @pytest.mark.parametrize("login_name", ["alice", "alice@example.com", "ALICE@Example.COM"])
 def test_login_by_username_or_email_in_any_case(client, user, login_name):
     response = client.post(reverse("login"), {"username": login_name, "password": PASSWORD})
@@ -96,8 +102,9 @@ def test_password_reset_mail_link_sets_a_new_password(client, user):
     )
     assert done.status_code == 302
     client.logout()
-    assert client.login(username="alice", password="a-brand-new-Passw0rd")
-    assert not client.login(username="alice", password=PASSWORD)
+    assert log_in(client, "alice", "a-brand-new-Passw0rd")
+    client.logout()
+    assert not log_in(client, "alice", PASSWORD)
 
 
 def test_password_reset_for_unknown_address_sends_nothing(client, db):
@@ -123,9 +130,30 @@ def test_email_backend_with_two_users_differing_only_by_blank_email(client, db):
     # Blank e-mails (e.g. social accounts without one) do not collide with each other.
     User.objects.create_user("nomail1", password=PASSWORD)
     User.objects.create_user("nomail2", password=PASSWORD)
-    assert client.login(username="nomail2", password=PASSWORD)
+    assert log_in(client, "nomail2", PASSWORD)
 
 
 def test_registered_user_can_log_in_with_email_after_logout(client, db):
     make_user("carol", email="Carol@Example.com")
-    assert client.login(username="carol@example.com", password=PASSWORD)
+    assert log_in(client, "carol@example.com", PASSWORD)
+
+
+def test_login_is_throttled_after_too_many_wrong_passwords(client, user, settings):
+    import time_machine
+    from django.utils import timezone
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
+            response = client.post(reverse("login"), {"username": "alice", "password": "bad"})
+            assert response.status_code == 200
+        locked = client.post(reverse("login"), {"username": "alice", "password": "bad"})
+        assert locked.status_code == 429
+        assert "Too many failed logins" in locked.content.decode()
+        # Even the right password is refused while the pause lasts, with the same message.
+        right = client.post(reverse("login"), {"username": "alice", "password": PASSWORD})
+        assert right.status_code == 429
+        assert not logged_in_user(client).is_authenticated
+    later = start + timezone.timedelta(minutes=settings.LOGIN_COOLOFF_MINUTES, seconds=5)
+    with time_machine.travel(later, tick=False):
+        assert log_in(client, "alice@example.com", PASSWORD)

@@ -1,6 +1,5 @@
 import logging
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import redis
@@ -107,7 +106,7 @@ def test_bots_are_not_counted(user, redis_client, agent):
 
 def test_day_week_and_all_time_rankings_on_different_days(user, redis_client, settings):
     old, recent, today_only = (make_image(user, title=t) for t in ("Old", "Recent", "Today"))
-    now = datetime(2026, 11, 25, 12, 0, tzinfo=dt_timezone.utc)
+    now = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
     with time_machine.travel(now - timedelta(days=10), tick=False):
         for n in range(5):
             view(old, n)
