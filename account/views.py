@@ -29,7 +29,8 @@ def register(request):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome to Bookmarks, {user.display_name}!")
         return redirect("dashboard")
-    return render(request, "account/register.html", {"form": form})
+    status = 400 if request.method == "POST" else 200  # the form was refused
+    return render(request, "account/register.html", {"form": form}, status=status)
 
 
 @login_required
@@ -45,7 +46,8 @@ def edit(request):
         messages.error(request, "Your profile was not updated: please correct the errors below.")
     context = {"user_form": user_form, "profile_form": profile_form}
     context["connected_accounts"] = connected_accounts(request.user)
-    return render(request, "account/edit.html", context)
+    status = 400 if request.method == "POST" else 200  # the form was refused
+    return render(request, "account/edit.html", context, status=status)
 
 
 def locked_out(request, original_response=None, credentials=None, *args, **kwargs):
@@ -54,9 +56,12 @@ def locked_out(request, original_response=None, credentials=None, *args, **kwarg
     return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
 
 
+MAX_FEED_PAGE = 10_000  # far past any real feed; keeps the SQL OFFSET a sane number
+
+
 def _page_number(request) -> int:
     try:
-        return max(1, int(request.GET.get("page", 1)))
+        return min(max(1, int(request.GET.get("page", 1))), MAX_FEED_PAGE)
     except ValueError:
         return 1
 

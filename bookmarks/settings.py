@@ -262,7 +262,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        # django-axes reports every login at INFO; its warnings (lockouts) are what matter.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
 
 # --- Social auth -----------------------------------------------------------------------------

@@ -12,14 +12,20 @@ from easy_thumbnails.files import get_thumbnailer
 
 
 def make_thumbnails(fieldfile, alias_names) -> dict[str, dict]:
+    """Make the thumbnails of `alias_names` for a stored file; all of them or none (the ones
+    made before a failure are removed)."""
     thumbnailer = get_thumbnailer(fieldfile)
     made = {}
-    for alias in alias_names:
-        options = alias_registry.get(alias)
-        if options is None:
-            raise KeyError(f"Unknown thumbnail alias {alias!r} (see THUMBNAIL_ALIASES)")
-        thumb = thumbnailer.get_thumbnail(options)
-        made[alias] = {"name": thumb.name, "width": thumb.width, "height": thumb.height}
+    try:
+        for alias in alias_names:
+            options = alias_registry.get(alias)
+            if options is None:
+                raise KeyError(f"Unknown thumbnail alias {alias!r} (see THUMBNAIL_ALIASES)")
+            thumb = thumbnailer.get_thumbnail(options)
+            made[alias] = {"name": thumb.name, "width": thumb.width, "height": thumb.height}
+    except BaseException:
+        delete_thumbnails(made)
+        raise
     return made
 
 

@@ -12,6 +12,10 @@ from .models import THUMBNAIL_ALIASES, Image
 logger = logging.getLogger(__name__)
 
 
+class StoreError(Exception):
+    """The image was fetched but could not be stored (disk, storage or database failure)."""
+
+
 class AlreadyBookmarked(Exception):
     def __init__(self, image: Image):
         super().__init__(f"Already bookmarked: {image.pk}")
@@ -24,8 +28,9 @@ def existing_bookmark(*, user, url: str) -> Image | None:
 
 def bookmark_image(*, user, url: str, title: str, description: str = "") -> Image:
     """Download the image at `url` (safely, see images.fetch), store it with its thumbnails,
-    and record the action. Raises FetchError with a user-readable reason, or AlreadyBookmarked
-    when this user saved this URL before. Leaves no file without a row nor a row without a file.
+    and record the action. Raises FetchError with a user-readable reason, AlreadyBookmarked
+    when this user saved this URL before, or StoreError when storing failed. Leaves no file
+    without a row nor a row without a file.
     """
     existing = existing_bookmark(user=user, url=url)
     if existing:
@@ -41,13 +46,17 @@ def bookmark_image(*, user, url: str, title: str, description: str = "") -> Imag
             image.thumbnails = make_thumbnails(image.image, THUMBNAIL_ALIASES)
             image.save()
             create_action(user, "bookmarked image", image)
-    except BaseException as error:
+    except Exception as error:
         _discard_files(image, stored_names)
         if isinstance(error, IntegrityError):
             # Saved by a concurrent request of the same user a moment ago.
             existing = existing_bookmark(user=user, url=url)
             if existing:
                 raise AlreadyBookmarked(existing) from error
+        logger.exception("Could not store a bookmarked image (%s)", url)
+        raise StoreError("We could not save the image just now. Please try again.") from error
+    except BaseException:
+        _discard_files(image, stored_names)
         raise
     return image
 

@@ -11,7 +11,13 @@ from . import ranking, selectors
 from .fetch import FetchError
 from .forms import ImageCreateForm, LikeForm
 from .models import Image
-from .services import AlreadyBookmarked, bookmark_image, existing_bookmark, like_image
+from .services import (
+    AlreadyBookmarked,
+    StoreError,
+    bookmark_image,
+    existing_bookmark,
+    like_image,
+)
 
 
 @login_required
@@ -28,6 +34,10 @@ def image_create(request):
             return redirect(already.image)
         except FetchError as error:
             form.add_error("url", str(error))
+        except StoreError as error:
+            form.add_error(None, str(error))
+            context = {"section": "images", "form": form}
+            return render(request, "images/image/create.html", context, status=503)
         else:
             messages.success(request, "Image bookmarked.")
             return redirect(image)
@@ -36,7 +46,9 @@ def image_create(request):
         if existing:
             messages.info(request, "You had already bookmarked this image.")
             return redirect(existing)
-    return render(request, "images/image/create.html", {"section": "images", "form": form})
+    status = 400 if request.method == "POST" else 200  # the form was refused
+    context = {"section": "images", "form": form}
+    return render(request, "images/image/create.html", context, status=status)
 
 
 def image_detail(request, id, slug):

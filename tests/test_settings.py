@@ -42,3 +42,31 @@ def test_debug_off_without_secret_key_refuses_to_start():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+HEADERS_SCRIPT = """
+from django.test import Client
+response = Client().get("/account/login/", secure=True, HTTP_HOST="bookmarks.example.com")
+print("STATUS", response.status_code)
+for name in ("Strict-Transport-Security", "X-Content-Type-Options", "Referrer-Policy",
+             "Content-Security-Policy", "X-Frame-Options", "Cross-Origin-Opener-Policy"):
+    print("HEADER", name, "=", response.get(name, ""))
+print("COOKIE", response.cookies["csrftoken"]["secure"], response.cookies["csrftoken"]["samesite"])
+insecure = Client().get("/account/login/", HTTP_HOST="bookmarks.example.com")
+print("INSECURE", insecure.status_code, insecure.get("Location", ""))
+"""
+
+
+def test_production_settings_send_the_security_headers():
+    env = {**PRODUCTION, "STATIC_MANIFEST": "0"}  # no collectstatic in this test
+    result = manage("shell", "-c", HEADERS_SCRIPT, env=env)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "STATUS 200" in out
+    assert "Strict-Transport-Security = max-age=31536000; includeSubDomains; preload" in out
+    assert "X-Content-Type-Options = nosniff" in out
+    assert "Referrer-Policy = same-origin" in out
+    assert "Content-Security-Policy = default-src 'self'; script-src 'self'" in out
+    assert "X-Frame-Options = DENY" in out
+    assert "COOKIE True Lax" in out
+    assert "INSECURE 301 https://bookmarks.example.com/account/login/" in out

@@ -41,7 +41,7 @@ def test_text_file_renamed_jpg_is_a_form_error_and_old_photo_is_kept(auth_client
     old_name = Profile.objects.get(user=user).photo.name
     fake = SimpleUploadedFile("cat.jpg", b"just some text, honest", content_type="image/jpeg")
     response = edit(auth_client, photo=fake, last_name="Changed")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "photo" in response.context["profile_form"].errors
     assert Profile.objects.get(user=user).photo.name == old_name
     user.refresh_from_db()
@@ -52,14 +52,14 @@ def test_photo_over_5_mb_is_refused(auth_client, user, settings):
     settings.PROFILE_PHOTO_MAX_BYTES = 1000
     photo = SimpleUploadedFile("big.png", png_bytes((400, 400)), content_type="image/png")
     response = edit(auth_client, photo=photo)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "or smaller" in " ".join(response.context["profile_form"].errors["photo"])
     assert not Profile.objects.get(user=user).photo
 
 
 def test_email_taken_by_someone_else_in_other_case_is_refused(auth_client, user, other_user):
     response = edit(auth_client, email="BOB@example.com")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "email" in response.context["user_form"].errors
     user.refresh_from_db()
     assert user.email == "alice@example.com"

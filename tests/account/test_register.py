@@ -43,7 +43,7 @@ def test_register_creates_user_and_one_profile_and_logs_in(client):
 )
 def test_invalid_registration_is_a_form_error_and_creates_nothing(client, changes, field, message):
     response = post(client, **changes)
-    assert response.status_code == 200
+    assert response.status_code == 400
     errors = response.context["form"].errors
     assert field in errors
     assert message in " ".join(errors[field])
@@ -59,7 +59,7 @@ def test_duplicate_username_in_other_case_is_refused(client, user):
 
 def test_duplicate_email_in_other_case_is_refused(client, user):
     response = post(client, email="Alice@EXAMPLE.com")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "already exists" in " ".join(response.context["form"].errors["email"])
     assert User.objects.count() == 1
     assert Profile.objects.count() == 1

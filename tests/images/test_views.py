@@ -74,7 +74,7 @@ def test_fetch_failure_reshows_the_form_with_the_reason(
     response = auth_client.post(
         reverse("images:create"), {"title": "Nope", "url": server_url("/page")}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "That is not an image (text/html)" in response.content.decode()
     assert Image.objects.count() == 0
 
@@ -83,7 +83,7 @@ def test_private_address_is_refused_on_the_form(auth_client):
     response = auth_client.post(
         reverse("images:create"), {"title": "Meta", "url": "http://169.254.169.254/latest/"}
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "That address is not reachable from here" in response.content.decode()
     assert Image.objects.count() == 0
 
@@ -101,7 +101,7 @@ def test_private_address_is_refused_on_the_form(auth_client):
 )
 def test_bad_create_input_is_a_form_error(auth_client, data):
     response = auth_client.post(reverse("images:create"), data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["form"].errors
     assert Image.objects.count() == 0
 
