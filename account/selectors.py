@@ -38,7 +38,7 @@ def dashboard_feed(user, *, page: int = 1):
     check, 1 for the actions, 1 per target type (images, users)."""
     follows_anyone = user.following.exists()
     actions, has_more = feed(
-        actor_ids=user.following.values("id") if follows_anyone else None,
+        actor_ids=user.following.all() if follows_anyone else None,
         exclude_user=None if follows_anyone else user,
         offset=(page - 1) * 10,
         limit=10,
