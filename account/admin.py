@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Profile, User
+from .models import Contact, Profile, User
 from .services import ensure_profile
 
 
@@ -33,3 +33,11 @@ class ProfileAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["user__username", "user__email"]
     raw_id_fields = ["user"]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["user_from", "user_to", "created"]
+    list_select_related = ["user_from", "user_to"]
+    search_fields = ["user_from__username", "user_to__username"]
+    raw_id_fields = ["user_from", "user_to"]

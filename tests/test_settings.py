@@ -70,3 +70,15 @@ def test_production_settings_send_the_security_headers():
     assert "X-Frame-Options = DENY" in out
     assert "COOKIE True Lax" in out
     assert "INSECURE 301 https://bookmarks.example.com/account/login/" in out
+
+
+def test_admin_pages_answer(admin_client, db):
+    for path in [
+        "/admin/",
+        "/admin/account/user/",
+        "/admin/account/profile/",
+        "/admin/account/contact/",
+        "/admin/images/image/",
+        "/admin/actions/action/",
+    ]:
+        assert admin_client.get(path).status_code == 200, path
