@@ -55,3 +55,15 @@ format: $(BIN)/.dev-installed
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+## Demo data in the `make run` database: users with avatars, pictures, likes, follows, activity.
+## Log in as demo0001 / demo-password. DEMO_ARGS="--users 200 --images 2000 --reset" to resize.
+demo: $(BIN)/.installed
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo $(DEMO_ARGS)
+
+## Pages under gunicorn + PostgreSQL + Redis, driven by wrk (Debian's, installed if missing);
+## writes bench/results.md. BENCH_QUICK=1 for a medium "large" size (see bench/run.py).
+bench: $(BIN)/.installed
+	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
+	$(BIN)/python -m bench.run

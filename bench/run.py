@@ -1,0 +1,520 @@
+"""`make bench`: the site's main pages under gunicorn on PostgreSQL + Redis, driven by wrk.
+
+For each data size (small, then large) it seeds a PostgreSQL database with `seed_demo`, starts
+gunicorn (production settings, 2 workers) with bench.settings (the site + /bench/trivial/),
+logs in as demo0001 over HTTP, and runs wrk on every page after a warm-up. SQL queries per
+request are counted apart, with Django's test Client against the same database. The table goes
+to stdout and bench/results.md.
+
+Environment (all optional):
+  BENCH_SMALL / BENCH_LARGE  "users,images,actions" (default 100,1000,1000 / 10000,100000,1000000)
+  BENCH_QUICK=1              large becomes 2000,20000,200000 (database bookmarks_bench_medium)
+  BENCH_FRESH=1              reseed the large database even if its sizes match
+  BENCH_DURATION, BENCH_WARMUP, BENCH_THREADS, BENCH_CONNECTIONS   wrk: 10 s, 2 s, 2, 8
+  BENCH_REPEAT  measured runs per page, the best (most req/s) is kept (default 2): other work
+                on a shared machine only ever makes a run slower
+  BENCH_PG     PostgreSQL server URL (default postgres://postgres@127.0.0.1:5432)
+  BENCH_REDIS  Redis URL; flushed first (default redis://127.0.0.1:6379/9)
+  BENCH_PORT   gunicorn's port on 127.0.0.1 (default 8765)
+"""
+
+import datetime
+import http.cookiejar
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TMP = ROOT / "bench" / "tmp"
+RESULTS = ROOT / "bench" / "results.md"
+LUA = ROOT / "bench" / "report.lua"
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).parent / "gunicorn")
+USERNAME, PASSWORD = "demo0001", "demo-password"
+HOST = "127.0.0.1"  # benchmark traffic stays on this machine
+
+PAGES = [  # (name, path); {detail} and {user} are filled in per database
+    ("trivial view", "/bench/trivial/"),
+    ("dashboard", "/account/"),
+    ("image list", "/images/"),
+    ("image list p50 (AJAX)", "/images/?page=50&images_only=1"),
+    ("image detail", "{detail}"),
+    ("ranking", "/images/ranking/"),
+    ("user list", "/account/users/"),
+    ("user detail", "/account/users/{user}/"),
+]
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name) or default)
+
+
+def env_sizes(name: str, default: str) -> tuple[int, int, int]:
+    users, images, actions = (int(n) for n in (os.environ.get(name) or default).split(","))
+    return users, images, actions
+
+
+QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/9")
+PORT = env_int("BENCH_PORT", 8765)
+DURATION = env_int("BENCH_DURATION", 10)
+WARMUP = env_int("BENCH_WARMUP", 2)
+THREADS = env_int("BENCH_THREADS", 2)
+CONNECTIONS = env_int("BENCH_CONNECTIONS", 8)
+REPEAT = env_int("BENCH_REPEAT", 2)
+WORKERS = 2
+
+
+@dataclass
+class Size:
+    label: str
+    database: str
+    users: int
+    images: int
+    actions: int
+    cached: bool  # keep the database between runs when it holds these sizes already
+    results: dict = field(default_factory=dict)  # page name -> wrk numbers
+    queries: dict = field(default_factory=dict)  # page name -> SQL queries per request
+    costs: dict = field(default_factory=dict)  # page name -> in-process ms: wall, cpu, sql
+    urls: dict = field(default_factory=dict)  # page name -> path
+    seed_seconds: float | None = None
+    load: list = field(default_factory=list)  # 1-minute load average before each page
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def django_env(size: Size) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="bench.settings",
+        DEBUG="0",
+        HTTPS="0",
+        SECRET_KEY="bench-secret-key-not-for-production-0123456789-abcdefghijklmnopqrstuvwxyz",
+        ALLOWED_HOSTS=HOST,
+        STATIC_MANIFEST="1",
+        STATIC_ROOT=str(TMP / "static"),
+        MEDIA_ROOT=str(TMP / f"media-{size.database}"),
+        DATABASE_URL=f"{PG}/{size.database}",
+        REDIS_URL=REDIS,
+        REDIS_KEY_PREFIX="bench:",
+        LOG_LEVEL="WARNING",
+        EMAIL_URL="console://",
+        SITE_URL="",
+    )
+    return env
+
+
+def manage(size: Size, *args: str, capture: bool = False) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env=django_env(size),
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE if capture else None,
+    )
+    return result.stdout or ""
+
+
+def pg_admin(sql: str) -> list:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        cursor = conn.execute(sql)
+        return cursor.fetchall() if cursor.description else []
+
+
+def database_exists(name: str) -> bool:
+    return bool(pg_admin(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"))
+
+
+def has_sizes(size: Size) -> bool:
+    """Does the kept database hold exactly these demo sizes (and nothing half-done)?"""
+    out = manage(size, "shell", "-v", "0", "-c", _SIZE_PROBE, capture=True).strip().splitlines()
+    return bool(out) and out[-1] == f"{size.users},{size.images},{size.actions}"
+
+
+_SIZE_PROBE = (
+    "from account.demo import demo_users; from images.models import Image; "
+    "from actions.models import Action; "
+    "print(f'{demo_users().count()},{Image.objects.count()},{Action.objects.count()}')"
+)
+
+
+def prepare_database(size: Size) -> None:
+    fresh = not size.cached or os.environ.get("BENCH_FRESH", "") not in ("", "0")
+    if not fresh and database_exists(size.database):
+        manage(size, "migrate", "--noinput", "-v", "0")
+        if has_sizes(size):
+            log(f"{size.label}: reusing database {size.database}")
+            return
+    log(f"{size.label}: creating database {size.database}")
+    pg_admin(f'DROP DATABASE IF EXISTS "{size.database}" WITH (FORCE)')
+    pg_admin(f'CREATE DATABASE "{size.database}"')
+    manage(size, "migrate", "--noinput", "-v", "0")
+    started = time.monotonic()
+    manage(
+        size,
+        "seed_demo",
+        f"--users={size.users}",
+        f"--images={size.images}",
+        f"--actions={size.actions}",
+    )
+    size.seed_seconds = time.monotonic() - started
+
+
+def prepare_redis(size: Size) -> None:
+    """Empty the bench Redis db, then give demo images their views again (the ranking page)."""
+    manage(
+        size,
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from bookmarks.redis import get_redis; from account.demo import seed_views; "
+        "get_redis().flushdb(); seed_views()",
+    )
+
+
+def fill_urls(size: Size) -> None:
+    detail = (
+        manage(size, "shell", "-v", "0", "-c", _DETAIL_PROBE, capture=True).strip().splitlines()[-1]
+    )
+    for name, path in PAGES:
+        size.urls[name] = path.format(detail=detail, user=USERNAME)
+
+
+# The most liked image: its detail page shows a full row of likers in both sizes.
+_DETAIL_PROBE = (
+    "from images.models import Image; "
+    "print(Image.objects.order_by('-total_likes', 'id').first().get_absolute_url())"
+)
+
+
+def count_queries(size: Size) -> None:
+    """SQL queries per request of each page: Django's test Client with CaptureQueriesContext,
+    against the same database, as the same user; the second request of each page counts (the
+    first fills per-process caches such as content types, and Redis-backed blocks such as
+    "recently viewed" on the dashboard)."""
+    out = subprocess.run(
+        [PYTHON, "-m", "bench.run", "--count-queries", json.dumps(size.urls)],
+        cwd=ROOT,
+        env=django_env(size),
+        check=True,
+        text=True,
+        stdout=subprocess.PIPE,
+    ).stdout
+    measured = json.loads(out.strip().splitlines()[-1])
+    size.queries, size.costs = measured["queries"], measured["costs"]
+
+
+def _count_queries_here(urls: dict) -> None:
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST=HOST)
+    client.force_login(get_user_model().objects.get(username=USERNAME))
+    for url in urls.values():  # as wrk sees them: after a first visit of every page
+        if client.get(url).status_code != 200:
+            raise SystemExit(f"{url} did not answer 200")
+    counts, costs = {}, {}
+    for name, url in urls.items():
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        counts[name] = len(queries.captured_queries)
+        # Where one request's time goes, in one process with no competing load: the Python
+        # work (CPU time of this process) and the time spent waiting for SQL.
+        n, sql = 20, [0.0]
+
+        def timed(execute, *args, sql=sql):
+            started = time.perf_counter()
+            try:
+                return execute(*args)
+            finally:
+                sql[0] += time.perf_counter() - started
+
+        wall, cpu = time.perf_counter(), time.process_time()
+        with connection.execute_wrapper(timed):
+            for _ in range(n):
+                client.get(url)
+        costs[name] = {
+            "wall": (time.perf_counter() - wall) / n * 1000,
+            "cpu": (time.process_time() - cpu) / n * 1000,
+            "sql": sql[0] / n * 1000,
+        }
+    print(json.dumps({"queries": counts, "costs": costs}))
+
+
+class Gunicorn:
+    def __init__(self, size: Size):
+        self.size = size
+        self.log_path = TMP / f"gunicorn-{size.database}.log"
+        self.process = None
+
+    def __enter__(self):
+        args = [
+            GUNICORN, "bookmarks.wsgi", "--bind", f"{HOST}:{PORT}", "--workers", str(WORKERS),
+            "--no-control-socket", "--env", "DJANGO_SETTINGS_MODULE=bench.settings",
+            "--log-level", "warning",
+        ]  # fmt: skip
+        self.log_file = open(self.log_path, "w")  # noqa: SIM115 (closed in __exit__)
+        self.process = subprocess.Popen(
+            args, cwd=ROOT, env=django_env(self.size), stdout=self.log_file, stderr=self.log_file
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited; see {self.log_path}")
+            try:
+                urllib.request.urlopen(f"http://{HOST}:{PORT}/bench/trivial/", timeout=2).read()
+                return self
+            except OSError:
+                time.sleep(0.3)
+        raise SystemExit(f"gunicorn did not answer in 30 s; see {self.log_path}")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log_file.close()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def login_cookie() -> str:
+    """Log in through the login form, as a browser would; returns the Cookie header."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
+    base = f"http://{HOST}:{PORT}"
+    page = opener.open(f"{base}/account/login/", timeout=10).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode(
+        {"username": USERNAME, "password": PASSWORD, "csrfmiddlewaretoken": token}
+    ).encode()
+    try:
+        opener.open(f"{base}/account/login/", data=form, timeout=30)
+        raise SystemExit("login did not redirect: wrong password?")
+    except urllib.error.HTTPError as answer:
+        if answer.code != 302:
+            raise SystemExit(f"login answered {answer.code}") from None
+    cookies = {cookie.name: cookie.value for cookie in jar}
+    if "sessionid" not in cookies:
+        raise SystemExit("login set no session cookie")
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def check_pages(size: Size, cookie: str) -> None:
+    """Every page answers 200 with content to the logged-in user (a redirect to the login page
+    would be a fast, meaningless 302 for wrk)."""
+    for name, url in size.urls.items():
+        request = urllib.request.Request(f"http://{HOST}:{PORT}{url}", headers={"Cookie": cookie})
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            with opener.open(request, timeout=30) as response:
+                body = response.read()
+        except urllib.error.HTTPError as error:
+            raise SystemExit(f"{size.label} {name} {url} answered {error.code}") from None
+        if not body.strip():
+            raise SystemExit(f"{size.label} {name} {url} answered an empty page")
+
+
+def wrk(url: str, cookie: str, seconds: int) -> dict:
+    command = [
+        "wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s",
+        "--latency", "-s", str(LUA), "-H", f"Cookie: {cookie}", f"http://{HOST}:{PORT}{url}",
+    ]  # fmt: skip
+    output = subprocess.run(command, check=True, text=True, capture_output=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
+    numbers = {k: int(v) for k, v in (item.split("=") for item in line.split()[1:])}
+    if numbers["status_errors"] or numbers["socket_errors"]:
+        log(f"  {url}: {numbers['status_errors']} bad statuses, {numbers['socket_errors']} errors")
+    return {
+        "rps": numbers["requests"] / (numbers["duration_us"] / 1e6),
+        "p50": numbers["p50_us"] / 1000,
+        "p95": numbers["p95_us"] / 1000,
+        "p99": numbers["p99_us"] / 1000,
+        "errors": numbers["status_errors"] + numbers["socket_errors"],
+    }
+
+
+def bench_size(size: Size) -> None:
+    prepare_database(size)
+    prepare_redis(size)
+    fill_urls(size)
+    count_queries(size)
+    with Gunicorn(size):
+        cookie = login_cookie()
+        check_pages(size, cookie)
+        for name, url in size.urls.items():
+            size.load.append(os.getloadavg()[0])
+            wrk(url, cookie, WARMUP)
+            runs = [wrk(url, cookie, DURATION) for _ in range(REPEAT)]
+            size.results[name] = r = max(runs, key=lambda run: run["rps"])
+            log(
+                f"{size.label:5} {name:22} {r['rps']:7.1f} req/s  p50 {r['p50']:6.1f} ms  "
+                f"p95 {r['p95']:6.1f} ms  {size.queries.get(name, 0)} queries"
+            )
+
+
+def machine() -> str:
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.M)
+    meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
+    mem = re.search(r"^MemTotal:\s*(\d+) kB", meminfo, re.M)
+    pg_version = pg_admin("SHOW server_version")[0][0]
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()
+    return (
+        f"{os.cpu_count()} CPUs ({model.group(1) if model else platform.processor()}), "
+        f"{int(mem.group(1)) / 1024 / 1024:.1f} GiB RAM; Python {platform.python_version()}, "
+        f"PostgreSQL {pg_version}, {' '.join(wrk_version[:2]) if wrk_version else 'wrk'}"
+    )
+
+
+def table(small: Size, large: Size) -> tuple[str, list[str]]:
+    """The results table (Markdown) and the targets missed."""
+    rows = [
+        "| page | queries S / L | req/s S | req/s L | p50 S ms | p95 S ms | p50 L ms | p95 L ms "
+        "| vs trivial S | vs trivial L | p95 L/S |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    missed = []
+    trivial = {s.label: s.results["trivial view"]["rps"] for s in (small, large)}
+    for name, _ in PAGES:
+        s, lg = small.results[name], large.results[name]
+        qs, ql = small.queries[name], large.queries[name]
+        ratio_s, ratio_l = s["rps"] / trivial["small"], lg["rps"] / trivial["large"]
+        growth = lg["p95"] / s["p95"]
+        rows.append(
+            f"| {name} | {qs} / {ql} | {s['rps']:.0f} | {lg['rps']:.0f} | {s['p50']:.1f} "
+            f"| {s['p95']:.1f} | {lg['p50']:.1f} | {lg['p95']:.1f} | {ratio_s:.0%} | {ratio_l:.0%} "
+            f"| {growth:.2f} |"
+        )
+        if name == "trivial view":
+            continue
+        if min(ratio_s, ratio_l) < 0.5:
+            missed.append(f"{name}: {min(ratio_s, ratio_l):.0%} of the trivial view's throughput")
+        if growth > 1.3:
+            missed.append(f"{name}: p95 large/small {growth:.2f} > 1.3")
+        if qs != ql:
+            missed.append(f"{name}: {qs} queries small, {ql} large")
+    return "\n".join(rows), missed
+
+
+def cost_table(small: Size, large: Size) -> str:
+    """Where a request's time goes, measured in one process (Django's test Client)."""
+    rows = [
+        "| page | wall S | Python CPU S | SQL S | wall L | Python CPU L | SQL L |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for name, _ in PAGES:
+        s, lg = small.costs[name], large.costs[name]
+        rows.append(
+            f"| {name} | {s['wall']:.2f} | {s['cpu']:.2f} | {s['sql']:.2f} | {lg['wall']:.2f} "
+            f"| {lg['cpu']:.2f} | {lg['sql']:.2f} |"
+        )
+    return "\n".join(rows)
+
+
+def write_results(small: Size, large: Size, command: str, started: float) -> str:
+    body, missed = table(small, large)
+
+    def describe(size: Size) -> str:
+        seeded = (
+            f", seeded in {size.seed_seconds:.0f} s" if size.seed_seconds else ", kept from before"
+        )
+        return (
+            f"{size.label}: {size.users:,} users, {size.images:,} images, {size.actions:,} "
+            f"actions (database `{size.database}`{seeded})"
+        )
+
+    text = f"""# Benchmark results
+
+- date: {datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")}, \
+{(time.monotonic() - started) / 60:.1f} min in all
+- command: `{command}`
+- machine: {machine()}
+- server: gunicorn, {WORKERS} sync workers, DEBUG=0, STATIC_MANIFEST=1, PostgreSQL and Redis \
+on the same machine; logged in as {USERNAME}
+- load: wrk -t{THREADS} -c{CONNECTIONS}, {WARMUP} s warm-up then the best of {REPEAT} runs of \
+{DURATION} s per page, from the same machine (wrk shares the {os.cpu_count()} CPUs with \
+gunicorn, PostgreSQL and Redis); 1-minute load average before the pages: small \
+{min(small.load):.1f}–{max(small.load):.1f}, large {min(large.load):.1f}–{max(large.load):.1f}
+- {describe(small)}
+- {describe(large)}
+- queries: Django test Client + CaptureQueriesContext on the same database, second request
+
+{body}
+
+Milliseconds per request, one request at a time in one process (test Client, same database,
+mean of 20): the wall time, the Python work in it (process CPU time), and the time spent in
+cursor.execute (SQL round trips, including psycopg's own share of the CPU time).
+
+{cost_table(small, large)}
+
+Targets: every page ≥ 50 % of the trivial view's req/s; p95 large/small ≤ 1.3; the same
+number of queries at both sizes.
+
+"""
+    text += (
+        "Missed:\n\n" + "\n".join(f"- {m}" for m in missed) + "\n"
+        if missed
+        else "All targets met.\n"
+    )
+    RESULTS.write_text(text)
+    return text
+
+
+def main() -> None:
+    if len(sys.argv) == 3 and sys.argv[1] == "--count-queries":
+        _count_queries_here(json.loads(sys.argv[2]))
+        return
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install -y wrk (make bench does it)")
+    started = time.monotonic()
+    command = "make bench" + (" BENCH_QUICK=1" if QUICK else "")
+    for name in ("BENCH_SMALL", "BENCH_LARGE", "BENCH_DURATION", "BENCH_CONNECTIONS"):
+        if os.environ.get(name):
+            command = f"{name}={shlex.quote(os.environ[name])} {command}"
+    small = Size("small", "bookmarks_bench", *env_sizes("BENCH_SMALL", "100,1000,1000"), False)
+    database, default = (
+        ("bookmarks_bench_medium", "2000,20000,200000")
+        if QUICK
+        else ("bookmarks_bench_large", "10000,100000,1000000")
+    )
+    large = Size("large", database, *env_sizes("BENCH_LARGE", default), True)
+    TMP.mkdir(parents=True, exist_ok=True)
+    log("collectstatic")
+    manage(small, "collectstatic", "--noinput", "--clear", "-v", "0")
+    for size in (small, large):
+        bench_size(size)
+    print(write_results(small, large, command, started))
+    log(f"written to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
