@@ -94,7 +94,7 @@ def user_detail(request, username):
         person = selectors.active_user(username)
     except selectors.User.DoesNotExist:
         raise Http404("No such user.") from None
-    paginator, page = image_page(request.GET.get("page", 1), user=person)
+    page = image_page(request.GET.get("page", 1), user=person)
     if request.GET.get("images_only"):
         if page is None:
             return HttpResponse("")

@@ -9,6 +9,7 @@ on our site: it collects the page's images itself, with the very function bookma
 posts them to /images/pick/ with postMessage, addressed to our origin only.
 """
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -108,6 +109,12 @@ def collect_rules() -> str:
     path = finders.find(SCRIPT)
     if not path:
         raise RuntimeError(f"{SCRIPT} not found by the staticfiles finders")
+    return _rules_in(path, Path(path).stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4)
+def _rules_in(path: str, mtime_ns: int) -> str:
+    # Read once per version of the file (the modification time is part of the cache key).
     match = _RULES.search(Path(path).read_text(encoding="utf-8"))
     if not match:
         raise RuntimeError(f"{SCRIPT} has no bookmarks:rules markers")
@@ -116,17 +123,23 @@ def collect_rules() -> str:
 
 def launcher_code(base: str) -> str:
     """The launcher's JavaScript for the site at `base` (scheme://host[:port])."""
+    return _launcher_code(base, collect_rules(), settings.STATIC_URL)
+
+
+@functools.lru_cache(maxsize=64)
+def _launcher_code(base: str, rules: str, static_url: str) -> str:
+    # Built (and minified) once per site address and version of the rules, not per request.
     parts = urlsplit(base)
     config = {
         "origin": f"{parts.scheme}://{parts.netloc}",
-        "script": urljoin(base + "/", settings.STATIC_URL + SCRIPT),
+        "script": urljoin(base + "/", static_url + SCRIPT),
         "create": base + reverse("images:create"),
         "pick": base + reverse("images:pick"),
         "timeout": LOAD_TIMEOUT_MS,
         "empty": EMPTY_MESSAGE,
     }
     code = _LAUNCHER.replace("__CONFIG__", json.dumps(config, separators=(",", ":")))
-    code = code.replace("__RULES__", collect_rules())
+    code = code.replace("__RULES__", rules)
     return _minify(code)
 
 

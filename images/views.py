@@ -75,18 +75,14 @@ def image_like(request, data):
 
 
 def image_list(request):
-    paginator, page = selectors.image_page(request.GET.get("page", 1))
+    page = selectors.image_page(request.GET.get("page", 1))
     if request.GET.get("images_only"):
         if page is None:
             return HttpResponse("")
         return render(request, "shared/_image_grid_items.html", {"page": page})
-    if page is None and paginator.count:
-        return redirect(f"{request.path}?page={paginator.num_pages}")
-    return render(
-        request,
-        "images/image/list.html",
-        {"section": "images", "page": page, "paginator": paginator},
-    )
+    if page is None:
+        return redirect(request.path)
+    return render(request, "images/image/list.html", {"section": "images", "page": page})
 
 
 RANKING_CACHE_SECONDS = 30
