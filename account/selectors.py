@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 
 from actions.selectors import feed
+from bookmarks.paging import window_page
 from images import ranking
 from images.models import Image
 from images.selectors import images_by_ids_in_order
@@ -13,9 +13,10 @@ USERS_PER_PAGE = 24
 
 
 def people_page(number, *, per_page: int = USERS_PER_PAGE):
-    """A page of active users (with their profile for the avatar), by name."""
+    """A page of active users (with their profile for the avatar), by name; None past the end.
+    One query, however many users there are."""
     people = User.objects.filter(is_active=True).select_related("profile").order_by("username")
-    return Paginator(people, per_page).get_page(number)
+    return window_page(people, number, per_page=per_page)
 
 
 def active_user(username: str):

@@ -85,6 +85,8 @@ def dashboard(request):
 @login_required
 def user_list(request):
     page = selectors.people_page(request.GET.get("page"))
+    if page is None:
+        return redirect("user_list")
     return render(request, "account/user/list.html", {"section": "people", "page": page})
 
 

@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+from bookmarks.paging import WindowPage, window_page
 
 from .models import Image
 
@@ -6,54 +6,16 @@ IMAGES_PER_PAGE = 8
 LIKERS_SHOWN = 24
 
 
-@dataclass
-class ImagePage:
-    """One page of a newest-first image list. It knows whether there is a next page by reading
-    one row more, so no page costs a COUNT(*) over every image (which grows with the table)."""
-
-    object_list: list
-    number: int
-
-    def __post_init__(self):
-        self._has_next = len(self.object_list) > IMAGES_PER_PAGE
-        self.object_list = self.object_list[:IMAGES_PER_PAGE]
-
-    def has_next(self) -> bool:
-        return self._has_next
-
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    def next_page_number(self) -> int:
-        return self.number + 1
-
-    def previous_page_number(self) -> int:
-        return self.number - 1
-
-
-MAX_PAGE = 100_000  # far past any real list; keeps OFFSET a sane number
-
-
-def image_page(number, *, user=None) -> ImagePage | None:
+def image_page(number, *, user=None) -> WindowPage | None:
     """A page of images newest first (optionally of one user), with their owners, for the grid;
     None when the number is not a page or lies past the end. One query."""
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
-        number = 1
-    if not 1 <= number <= MAX_PAGE:
-        return None
     images = Image.objects.select_related("user").only(
         "id", "slug", "title", "image", "thumbnails", "total_likes", "created",
         "user__id", "user__username", "user__first_name", "user__last_name",
     )  # fmt: skip
     if user is not None:
         images = images.filter(user=user)
-    offset = (number - 1) * IMAGES_PER_PAGE
-    rows = list(images[offset : offset + IMAGES_PER_PAGE + 1])
-    if not rows and number > 1:
-        return None
-    return ImagePage(rows, number)
+    return window_page(images, number, per_page=IMAGES_PER_PAGE)
 
 
 def image_detail(image_id: int):

@@ -133,3 +133,18 @@ def test_unknown_or_inactive_user_page_is_404(auth_client, other_user):
     other_user.is_active = False
     other_user.save()
     assert auth_client.get(other_user.get_absolute_url()).status_code == 404
+
+
+def test_user_list_pages_without_counting(auth_client, django_assert_max_num_queries):
+    for n in range(30):
+        make_user(f"member{n:02d}")
+    first = auth_client.get(reverse("user_list"))
+    assert len(first.context["page"].object_list) == 24
+    assert 'href="?page=2"' in first.content.decode()
+    second = auth_client.get(reverse("user_list"), {"page": 2})
+    assert len(second.context["page"].object_list) == 7  # 31 users in all
+    assert "?page=3" not in second.content.decode()
+    past_end = auth_client.get(reverse("user_list"), {"page": 9})
+    assert past_end.status_code == 302
+    with django_assert_max_num_queries(3):  # session, user, one page of people
+        auth_client.get(reverse("user_list"))
