@@ -31,10 +31,16 @@ def me():
     return me
 
 
-def test_followed_feed_uses_the_feed_index(me):
+def test_followed_feed_uses_a_composite_index(me):
     explained = plan(feed_queryset(actor_ids=me.following.all())[:11])
-    assert "actions_feed_idx" in explained, explained
-    assert "TEMP B-TREE FOR ORDER BY" not in explained  # no sort of all matching actions
+    if connection.vendor == "sqlite":
+        assert "actions_feed_idx" in explained, explained
+        assert "TEMP B-TREE FOR ORDER BY" not in explained  # no sort of all matching actions
+    else:
+        # PostgreSQL picks by its statistics: the time-ordered feed index, or the per-user
+        # (user, -created) index for few, quiet followees. Never a scan of the whole table.
+        assert "actions_feed_idx" in explained or "actions_user_newest_idx" in explained
+        assert "Seq Scan on actions_action" not in explained
     assert len(list(feed_queryset(actor_ids=me.following.all())[:11])) == 6  # 3 people × 2
 
 
