@@ -35,15 +35,14 @@ serve: $(BIN)/.installed
 chromium:
 	@test -x /usr/bin/chromium || apt-get install -y chromium || (apt-get update && apt-get install -y chromium)
 
-## Everything: the whole suite on SQLite, then again on PostgreSQL (the browser tests, which
-## do not depend on the database engine, run in the SQLite pass only, to keep `make test` short).
+## Everything: the whole suite on SQLite, then again on PostgreSQL.
 test: test-sqlite test-pg
 
 test-sqlite: $(BIN)/.dev-installed chromium
 	$(PYTEST) $(PYTEST_ARGS)
 
-test-pg: $(BIN)/.dev-installed
-	DATABASE_URL=$(PG_URL) $(PYTEST) -m "not e2e" $(PYTEST_ARGS)
+test-pg: $(BIN)/.dev-installed chromium
+	DATABASE_URL=$(PG_URL) $(PYTEST) $(PYTEST_ARGS)
 
 lint: $(BIN)/.dev-installed
 	$(BIN)/ruff check .

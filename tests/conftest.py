@@ -13,6 +13,13 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness (~0.3 s a user) would dominate tests that make hundreds of
+    # users; the hasher is Django's business, not what these tests check.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _empty_redis():
     """Every test starts with the real test Redis (REDIS_URL, db 15) empty."""
     with contextlib.suppress(*REDIS_ERRORS):
