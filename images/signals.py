@@ -44,9 +44,10 @@ def image_deleted(sender, instance, **kwargs):
     image_id, thumbnails, fieldfile = instance.pk, instance.thumbnails or {}, instance.image
 
     def remove_files_and_views():
-        # Only once the delete is committed: a rolled-back delete keeps its files.
-        delete_thumbnails(thumbnails)
-        if fieldfile:
+        # Only once the delete is committed: a rolled-back delete keeps its files. Files that
+        # another row still shows (demo data shares a pool of pictures) are kept.
+        if fieldfile and not Image.objects.filter(image=fieldfile.name).exists():
+            delete_thumbnails(thumbnails)
             fieldfile.storage.delete(fieldfile.name)
         ranking.forget_image(image_id)
 

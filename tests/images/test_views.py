@@ -317,3 +317,21 @@ def test_json_error_body_is_json(auth_client):
 
 def test_make_user_helper_gives_distinct_users(db):
     assert make_user("u1").pk != make_user("u2").pk
+
+
+def test_deleting_an_image_keeps_files_another_image_still_shows(
+    user, other_user, django_capture_on_commit_callbacks
+):
+    first = make_image(user)
+    twin = Image.objects.create(
+        user=other_user, title="Twin", url="https://x.example/twin.png",
+        image=first.image.name, thumbnails=first.thumbnails,
+    )  # fmt: skip
+    storage = first.image.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        first.delete()
+    assert storage.exists(twin.image.name)
+    assert storage.exists(twin.thumbnails["list"]["name"])
+    with django_capture_on_commit_callbacks(execute=True):
+        twin.delete()
+    assert not storage.exists(twin.image.name)
