@@ -33,19 +33,18 @@ def is_following(user_from, user_to) -> bool:
     return Contact.objects.filter(user_from=user_from, user_to=user_to).exists()
 
 
-def dashboard_feed(user, *, page: int = 1):
-    """The actions of the people `user` follows, or of everyone else if they follow nobody.
-    Returns (actions, has_more, follows_anyone). A fixed number of queries: 1 for the follow
-    check, 1 for the actions, 1 per target type (images, users)."""
+def dashboard_feed(user, *, page=1):
+    """A page of the actions of the people `user` follows, or of everyone else if they follow
+    nobody (None past the end), and whether they follow anyone. A fixed number of queries: 1
+    for the follow check, 1 for the actions, 1 per target type (images, users)."""
     follows_anyone = user.following.exists()
-    actions, has_more = feed(
+    window = feed(
         actor_ids=user.following.all() if follows_anyone else None,
         exclude_user=None if follows_anyone else user,
-        offset=(page - 1) * 10,
-        limit=10,
+        page=page,
         target_querysets=[Image.objects.all(), User.objects.select_related("profile")],
     )
-    return actions, has_more, follows_anyone
+    return window, follows_anyone
 
 
 def recently_viewed(user) -> list[Image] | None:

@@ -1,33 +1,30 @@
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import Exists, OuterRef, QuerySet
 
+from bookmarks.paging import window_page
+
 from .models import Action
 
 FEED_PAGE_SIZE = 10
 
 
-def feed(
-    *,
-    actor_ids=None,
-    exclude_user=None,
-    offset: int = 0,
-    limit: int = FEED_PAGE_SIZE,
-    target_querysets=(),
-):
-    """Newest actions of the given actors (a list of ids or a queryset of users), or of everyone
-    but `exclude_user` when `actor_ids` is None; actors come with their profile, targets are
-    prefetched with one query per target type (`target_querysets` say how, e.g. with
-    select_related), and actions whose target was deleted are left out.
-    Costs 1 query + 1 per target type, however many actions or actors."""
+def feed(*, actor_ids=None, exclude_user=None, page=1, target_querysets=()):
+    """Page `page` (FEED_PAGE_SIZE actions, newest first) of the actions of the given actors (a
+    list of ids or a queryset of users), or of everyone but `exclude_user` when `actor_ids` is
+    None; None past the end. Actors come with their profile, targets are prefetched with one
+    query per target type (`target_querysets` say how), and actions whose target was deleted
+    are left out. Costs 1 query + 1 per target type, however many actions or actors."""
     actions = feed_queryset(actor_ids=actor_ids, exclude_user=exclude_user)
     if target_querysets:
         actions = actions.prefetch_related(GenericPrefetch("target", list(target_querysets)))
     else:
         actions = actions.prefetch_related("target")
-    page = list(actions[offset : offset + limit + 1])
-    has_more = len(page) > limit
-    page = page[:limit]
-    return [a for a in page if a.target_id is None or a.target is not None], has_more
+    window = window_page(actions, page, per_page=FEED_PAGE_SIZE)
+    if window is not None:
+        window.object_list = [
+            a for a in window.object_list if a.target_id is None or a.target is not None
+        ]
+    return window
 
 
 def feed_queryset(*, actor_ids=None, exclude_user=None):

@@ -11,7 +11,6 @@ class ImageCreateForm(forms.ModelForm):
         label="Image address",
         max_length=2000,
         assume_scheme="https",
-        widget=forms.URLInput(attrs={"readonly": False}),
     )
 
     class Meta:

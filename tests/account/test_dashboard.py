@@ -28,7 +28,7 @@ def test_dashboard_shows_followed_users_actions_newest_first_not_mine(auth_clien
     second = make_image(followed, title="Second")
     create_action(followed, "bookmarked image", second)
 
-    actions = feed(auth_client).context["actions"]
+    actions = feed(auth_client).context["page"].object_list
     assert [a.target for a in actions] == [second, first]
     page = feed(auth_client).content.decode()
     assert "Second" in page and "Stranger" not in page and "Mine" not in page
@@ -38,7 +38,7 @@ def test_dashboard_without_follows_shows_everyone_else(auth_client, user, other_
     Action.objects.all().delete()
     create_action(other_user, "bookmarked image", make_image(other_user, title="Bob's"))
     create_action(user, "bookmarked image", make_image(user, title="Mine"))
-    actions = feed(auth_client).context["actions"]
+    actions = feed(auth_client).context["page"].object_list
     assert [a.user for a in actions] == [other_user]
     assert "You don't follow anyone yet" in feed(auth_client).content.decode()
 
@@ -49,7 +49,7 @@ def test_older_activity_loads_more(auth_client, user, other_user):
     for target in targets:
         create_action(other_user, "is following", target)
     first = feed(auth_client)
-    assert len(first.context["actions"]) == 10
+    assert len(first.context["page"].object_list) == 10
     assert 'data-next-page="2"' in first.content.decode()
     more = feed(auth_client, page=2, actions_only=1)
     html = more.content.decode()
@@ -67,7 +67,7 @@ def test_deleting_an_image_target_leaves_the_rest_of_the_feed(auth_client, user,
     create_action(other_user, "likes", gone)
     gone.delete()
     response = feed(auth_client)
-    assert [a.target for a in response.context["actions"]] == [kept]
+    assert [a.target for a in response.context["page"].object_list] == [kept]
 
 
 def test_stale_action_whose_target_vanished_without_signal_is_skipped(
@@ -80,7 +80,7 @@ def test_stale_action_whose_target_vanished_without_signal_is_skipped(
     from images.models import Image
 
     Image.objects.filter(pk=image.pk)._raw_delete(Image.objects.db)  # no signals
-    assert feed(auth_client).context["actions"] == []
+    assert feed(auth_client).context["page"].object_list == []
 
 
 def _dashboard_queries(client):
@@ -116,7 +116,7 @@ def test_dashboard_queries_are_fixed_with_mixed_targets_and_500_follows(auth_cli
         create_action(others[n], "bookmarked image", make_image(others[n], title=f"i{n}"))
         create_action(others[n], "is following", others[n + 10])
     mixed_ten = _dashboard_queries(auth_client)
-    actions = feed(auth_client).context["actions"]
+    actions = feed(auth_client).context["page"].object_list
     assert len(actions) == 10
     assert {type(a.target).__name__ for a in actions} == {"Image", "User"}
     assert mixed_two == mixed_ten

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from images.models import Image
-from tests.factories import make_image, make_user
+from tests.factories import make_image
 from tests.images.imagedata import make_image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -313,10 +313,6 @@ def test_json_error_body_is_json(auth_client):
     response = auth_client.post(reverse("images:like"), {"id": "x"}, HTTP_ACCEPT="application/json")
     assert response.status_code == 400
     assert json.loads(response.content)["status"] == "error"
-
-
-def test_make_user_helper_gives_distinct_users(db):
-    assert make_user("u1").pk != make_user("u2").pk
 
 
 def test_deleting_an_image_keeps_files_another_image_still_shows(
