@@ -15,6 +15,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from .ratelimit import Busy, RateLimited
+
 
 class Refused(Exception):
     """A well-formed request that cannot be done (e.g. following yourself): a 400."""
@@ -40,6 +42,18 @@ def safe_next(request, fallback: str = "/") -> str:
     return fallback
 
 
+def rate_limited_response(request, refusal: RateLimited | Busy):
+    """The one answer to "too many" / "already running": 429 with the reason (JSON or a page)."""
+    if wants_json(request):
+        response = json_error(refusal.message, status=429)
+    else:
+        context = {"message": refusal.message, "back": safe_next(request)}
+        response = render(request, "shared/refused.html", context, status=429)
+    if isinstance(refusal, RateLimited):
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
 def first_error(form) -> str:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else None
@@ -61,6 +75,8 @@ def post_endpoint(form_class):
                 if not form.is_valid():
                     raise Refused(first_error(form))
                 payload = view(request, form.cleaned_data, *args, **kwargs)
+            except (RateLimited, Busy) as refusal:
+                return rate_limited_response(request, refusal)
             except Refused as refusal:
                 if wants_json(request):
                     return json_error(str(refusal))

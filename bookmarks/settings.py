@@ -54,6 +54,8 @@ IMAGE_FETCH_MAX_BYTES = int(os.environ.get("IMAGE_FETCH_MAX_BYTES", 10 * 1024 * 
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
 LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", 15))
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+# Proxies (addresses or networks) whose X-Forwarded-For is believed, e.g. "127.0.0.1,10.0.0.0/8".
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 # -------------------------------------------------------------------------------------------
 
 if not SECRET_KEY:
@@ -83,6 +85,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: everything after it (axes, rate limits, view counts) reads the client's address.
+    "bookmarks.clientip.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -225,6 +229,9 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "account.views.locked_out"
 AXES_VERBOSE = False
+
+# --- Rate limits (bookmarks/ratelimit.py): name -> (attempts, seconds); overrides its defaults.
+RATE_LIMITS: dict[str, tuple[int, int]] = {}
 
 # --- Cache: Redis, forgiving (a Redis outage makes misses, not errors) --------------------------
 CACHES = {
