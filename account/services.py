@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
+from actions.models import Verb
 from actions.services import create_action
 from bookmarks.thumbnails import delete_thumbnails, make_thumbnails
 
@@ -22,7 +23,7 @@ def welcome_new_user(user) -> Profile:
     """What every new account gets, however it was made (form, social login): its Profile and
     the "has created an account" action in the activity stream."""
     profile = ensure_profile(user)
-    create_action(user, "has created an account")
+    create_action(user, Verb.JOINED)
     return profile
 
 
@@ -48,7 +49,7 @@ def follow_user(*, user_from, user_to, follow: bool) -> int:
         except IntegrityError:
             pass  # already following
         else:
-            create_action(user_from, "is following", user_to)
+            create_action(user_from, Verb.FOLLOWS, user_to)
     else:
         Contact.objects.filter(user_from=user_from, user_to=user_to).delete()
     return Contact.objects.filter(user_to=user_to).count()
