@@ -313,21 +313,3 @@ def test_json_error_body_is_json(auth_client):
     response = auth_client.post(reverse("images:like"), {"id": "x"}, HTTP_ACCEPT="application/json")
     assert response.status_code == 400
     assert json.loads(response.content)["status"] == "error"
-
-
-def test_deleting_an_image_keeps_files_another_image_still_shows(
-    user, other_user, django_capture_on_commit_callbacks
-):
-    first = make_image(user)
-    twin = Image.objects.create(
-        user=other_user, title="Twin", url="https://x.example/twin.png",
-        image=first.image.name, thumbnails=first.thumbnails,
-    )  # fmt: skip
-    storage = first.image.storage
-    with django_capture_on_commit_callbacks(execute=True):
-        first.delete()
-    assert storage.exists(twin.image.name)
-    assert storage.exists(twin.thumbnails["list"]["name"])
-    with django_capture_on_commit_callbacks(execute=True):
-        twin.delete()
-    assert not storage.exists(twin.image.name)
