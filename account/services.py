@@ -3,6 +3,7 @@ from django.db import IntegrityError, transaction
 
 from actions.models import Verb
 from actions.services import create_action
+from bookmarks.http import Refused
 from bookmarks.thumbnails import delete_thumbnails, make_thumbnails
 
 from .models import Contact, Profile
@@ -39,9 +40,10 @@ def register_user(*, username: str, email: str, password: str, first_name: str =
 
 def follow_user(*, user_from, user_to, follow: bool) -> int:
     """Follow or unfollow; returns user_to's follower count. Idempotent, safe when two
-    requests race (the unique constraint decides), and records "is following" once."""
+    requests race (the unique constraint decides), and records "is following" once. Raises
+    Refused for following yourself."""
     if user_from.pk == user_to.pk:
-        raise ValueError("You cannot follow yourself.")
+        raise Refused("You cannot follow yourself.")
     if follow:
         try:
             with transaction.atomic():

@@ -70,7 +70,7 @@ def image_detail(request, id, slug):
 
 @post_endpoint(LikeForm)
 def image_like(request, data):
-    likes = like_image(user=request.user, image_id=data["id"], like=data["action"] == "like")
+    likes = like_image(user=request.user, image_id=data["id"].pk, like=data["action"] == "like")
     return {"likes": likes}
 
 

@@ -25,9 +25,12 @@ def seed_demo(*args: str) -> None:
 
 def browse_as_demo_user_and_anonymously(images: list[Image]) -> None:
     person = Client()
-    assert person.post(
-        reverse("login"), {"username": WELL_KNOWN_USERNAME, "password": PASSWORD}
-    ).status_code == 302
+    assert (
+        person.post(
+            reverse("login"), {"username": WELL_KNOWN_USERNAME, "password": PASSWORD}
+        ).status_code
+        == 302
+    )
     stranger = Client(HTTP_USER_AGENT="Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
     for client in (person, stranger):
         for image in images:
