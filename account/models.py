@@ -16,8 +16,7 @@ class UsernameValidator(UnicodeUsernameValidator):
 
     regex = r"^(?!\.\.?\Z)[\w.@+-]+\Z"
     message = (
-        "Enter a valid username: letters, digits and @ . + - _ only, and not just "
-        "“.” or “..”."
+        "Enter a valid username: letters, digits and @ . + - _ only, and not just “.” or “..”."
     )
 
 
