@@ -1,4 +1,3 @@
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from actions.models import Verb
@@ -6,11 +5,9 @@ from actions.services import create_action
 from bookmarks.http import Refused
 from bookmarks.thumbnails import delete_thumbnails, make_thumbnails
 
-from .models import Contact, Profile
+from .models import Contact, Profile, User
 
 AVATAR_ALIASES = ("avatar",)
-
-User = get_user_model()
 
 
 def ensure_profile(user) -> Profile:

@@ -96,6 +96,6 @@ def recount_likes(image_ids: Iterable[int]) -> None:
         .order_by()
         .values("image_id")
         .annotate(n=Count("pk"))
-        .values("n")
+        .values("n")  # type: ignore[misc]  # django-stubs does not see annotations in values()
     )
     Image.objects.filter(pk__in=list(image_ids)).update(total_likes=Coalesce(Subquery(likes), 0))
