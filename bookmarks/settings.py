@@ -351,5 +351,9 @@ SOCIAL_AUTH_DISCONNECT_PIPELINE = [
     "social_core.pipeline.disconnect.disconnect",
     "account.social.announce_disconnect",
 ]
-MIDDLEWARE += ["account.social.SocialAuthExceptionMiddleware"]
+# Before django-axes, which must stay last (see MIDDLEWARE).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"),
+    "account.social.SocialAuthExceptionMiddleware",
+)
 TEMPLATES[0]["OPTIONS"]["context_processors"] += ["account.social.social_login"]

@@ -273,7 +273,7 @@ def seed_demo(sizes: Sizes, *, seed: int = 1, progress: Progress | None = None) 
             )
 
         def image(i: int) -> Image:
-            # Demo data: many rows share one stored picture and its thumbnails (see the top).
+            # Many rows share one stored picture and its thumbnails (see demo.pictures).
             name, thumbnails = pictures[rng.randrange(len(pictures))]
             title = f"{rng.choice(ADJECTIVES)} {rng.choice(SUBJECTS)}{rng.choice(MOMENTS)}"
             slug = slugify(title)

@@ -110,3 +110,9 @@ def test_a_server_environment_ignores_a_leftover_dotenv(tmp_path):
     env = {"DOTENV_FILE": local_dotenv(tmp_path), "SECRET_KEY": "the-servers-own-key-0123456789"}
     result = manage("shell", "-v", "0", "-c", SHOW, env={**env, "ALLOWED_HOSTS": "x"})
     assert result.stdout.split() == ["False", "the-servers-own-key-0123456789"]
+
+
+def test_axes_middleware_is_last_as_its_comment_says(settings):
+    assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
+    assert settings.MIDDLEWARE[0] == "bookmarks.clientip.TrustedProxyMiddleware"
+    assert "account.social.SocialAuthExceptionMiddleware" in settings.MIDDLEWARE
