@@ -2,6 +2,7 @@
 demo's shared picture files survive deleting one demo image."""
 
 import io
+import json
 
 import pytest
 from django.core.management import call_command
@@ -111,3 +112,17 @@ def test_deleting_one_demo_image_keeps_the_files_other_demo_images_show(
         image.delete()
     assert all((settings.MEDIA_ROOT / name).is_file() for name in names)
     assert twins.first().image.name == names[0]
+
+
+def test_demo_status_and_views_only_are_what_make_bench_calls(redis_client):
+    seed_demo(*SMALL)
+    out = io.StringIO()
+    call_command("demo_status", stdout=out)
+    status = json.loads(out.getvalue())
+    top = Image.objects.order_by("-total_likes", "id").first()
+    assert status == {
+        "users": 8, "images": 20, "actions": 60, "most_liked_url": top.get_absolute_url()
+    }  # fmt: skip
+    redis_client.flushdb()
+    call_command("seed_demo", "--views-only", "--views=5", stdout=out)
+    assert redis_client.zcard(ranking.ranking_key()) == 5
