@@ -66,3 +66,12 @@ def test_usernames_without_a_possible_profile_page_are_refused(client, username)
     assert response.status_code == 400
     assert "username" in response.context["form"].errors
     assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(("wanted", "expected"), [(".", "user"), ("..", "user"), ("a.b", "a.b")])
+def test_social_logins_get_a_username_with_a_profile_page_too(wanted, expected):
+    from social_django.utils import load_strategy
+
+    from account.social import get_username
+
+    assert get_username(load_strategy(), {"username": wanted})["username"] == expected
