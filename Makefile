@@ -7,7 +7,7 @@ PORT   ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bookmarks
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: run serve test test-sqlite test-pg test-e2e lint format chromium collectstatic demo bench clean
+.PHONY: run serve test test-sqlite test-pg test-e2e lint typecheck format chromium collectstatic demo bench clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,8 +19,17 @@ $(BIN)/.dev-installed: requirements-dev.txt $(BIN)/.installed
 	$(BIN)/python -m pip install -q -r requirements-dev.txt
 	touch $@
 
+## The checkout's local settings for manage.py (DEBUG=1, a generated SECRET_KEY), written once.
+## Git-ignored; gunicorn never reads it, nor does manage.py when SECRET_KEY is in the environment.
+.env:
+	@umask 077; key=$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))'); \
+	printf '%s\n' "# Local development only, written by make run (git-ignored): read by manage.py" \
+		"# when SECRET_KEY is not in the environment, never by gunicorn. See README." \
+		"DEBUG=1" "SECRET_KEY=$$key" > $@
+	@echo "Wrote .env (DEBUG=1, a new SECRET_KEY) for manage.py in this checkout."
+
 ## Serve the site on http://$(HOST):$(PORT) with local defaults (SQLite, embedded Redis if needed).
-run: $(BIN)/.installed
+run: $(BIN)/.installed .env
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python -m bookmarks.devserver $(HOST):$(PORT)
 
@@ -44,10 +53,14 @@ test-sqlite: $(BIN)/.dev-installed chromium
 test-pg: $(BIN)/.dev-installed chromium
 	DATABASE_URL=$(PG_URL) $(PYTEST) $(PYTEST_ARGS)
 
-lint: $(BIN)/.dev-installed
+lint: $(BIN)/.dev-installed typecheck
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=1 DOTENV_FILE= $(BIN)/python manage.py makemigrations --check --dry-run
+
+## mypy + django-stubs on the services, selectors and I/O modules (files in pyproject.toml).
+typecheck: $(BIN)/.dev-installed
+	DEBUG=1 $(BIN)/mypy
 
 format: $(BIN)/.dev-installed
 	$(BIN)/ruff check --fix .
@@ -58,7 +71,7 @@ clean:
 
 ## Demo data in the `make run` database: users with avatars, pictures, likes, follows, activity.
 ## Log in as demo0001 / demo-password. DEMO_ARGS="--users 200 --images 2000 --reset" to resize.
-demo: $(BIN)/.installed
+demo: $(BIN)/.installed .env
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo $(DEMO_ARGS)
 

@@ -103,6 +103,9 @@ class ProfileEditForm(forms.ModelForm):
 
 
 class FollowForm(forms.Form):
+    """Like LikeForm: `id` cleans to the target object (an active user); the rules about
+    following (not yourself) are the service's, which raises Refused."""
+
     id = forms.IntegerField(min_value=1, max_value=2**63 - 1)
     action = forms.ChoiceField(choices=[("follow", "follow"), ("unfollow", "unfollow")])
 
@@ -115,6 +118,4 @@ class FollowForm(forms.Form):
             target = User.objects.get(pk=self.cleaned_data["id"], is_active=True)
         except User.DoesNotExist:
             raise forms.ValidationError("No such user.") from None
-        if self.user is not None and target.pk == self.user.pk:
-            raise forms.ValidationError("You cannot follow yourself.")
         return target

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -8,9 +9,29 @@ from django.utils import timezone
 from bookmarks.thumbnails import thumbnail_for
 
 
+class UsernameValidator(UnicodeUsernameValidator):
+    """Django's rule (letters, digits and @ . + - _) less the names "." and "..": URLs read
+    those as path steps (/account/users/../ is /account/), so they could have no profile page.
+    Every other name that passes has one (tests/account/test_usernames.py)."""
+
+    regex = r"^(?!\.\.?\Z)[\w.@+-]+\Z"
+    message = (
+        "Enter a valid username: letters, digits and @ . + - _ only, and not just “.” or “..”."
+    )
+
+
 class User(AbstractUser):
     """Our user: Django's, with an e-mail that is unique whatever its case."""
 
+    username_validator = UsernameValidator()
+    username = models.CharField(
+        "username",
+        max_length=150,
+        unique=True,
+        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+        validators=[username_validator],
+        error_messages={"unique": "A user with that username already exists."},
+    )
     following = models.ManyToManyField(
         "self", through="Contact", related_name="followers", symmetrical=False
     )

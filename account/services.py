@@ -1,14 +1,13 @@
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
+from actions.models import Verb
 from actions.services import create_action
+from bookmarks.http import Refused
 from bookmarks.thumbnails import delete_thumbnails, make_thumbnails
 
-from .models import Contact, Profile
+from .models import Contact, Profile, User
 
 AVATAR_ALIASES = ("avatar",)
-
-User = get_user_model()
 
 
 def ensure_profile(user) -> Profile:
@@ -22,7 +21,7 @@ def welcome_new_user(user) -> Profile:
     """What every new account gets, however it was made (form, social login): its Profile and
     the "has created an account" action in the activity stream."""
     profile = ensure_profile(user)
-    create_action(user, "has created an account")
+    create_action(user, Verb.JOINED)
     return profile
 
 
@@ -38,9 +37,10 @@ def register_user(*, username: str, email: str, password: str, first_name: str =
 
 def follow_user(*, user_from, user_to, follow: bool) -> int:
     """Follow or unfollow; returns user_to's follower count. Idempotent, safe when two
-    requests race (the unique constraint decides), and records "is following" once."""
+    requests race (the unique constraint decides), and records "is following" once. Raises
+    Refused for following yourself."""
     if user_from.pk == user_to.pk:
-        raise ValueError("You cannot follow yourself.")
+        raise Refused("You cannot follow yourself.")
     if follow:
         try:
             with transaction.atomic():
@@ -48,7 +48,7 @@ def follow_user(*, user_from, user_to, follow: bool) -> int:
         except IntegrityError:
             pass  # already following
         else:
-            create_action(user_from, "is following", user_to)
+            create_action(user_from, Verb.FOLLOWS, user_to)
     else:
         Contact.objects.filter(user_from=user_from, user_to=user_to).delete()
     return Contact.objects.filter(user_to=user_to).count()

@@ -120,7 +120,9 @@ def get_username(strategy, details, user=None, *args, **kwargs):
         return {"username": user.get_username()}
     max_length = User._meta.get_field(User.USERNAME_FIELD).max_length
     wanted = details.get("username") or (details.get("email") or "").partition("@")[0]
-    base = strategy.storage.user.clean_username(wanted)[: max_length - 7] or "user"
+    base = strategy.storage.user.clean_username(wanted)[: max_length - 7]
+    if not base.strip("."):  # "", "." and ".." could have no profile page (UsernameValidator)
+        base = "user"
     username = base
     while User.objects.filter(username__iexact=username).exists():
         username = f"{base}_{get_random_string(6, 'abcdefghijklmnopqrstuvwxyz0123456789')}"

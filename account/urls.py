@@ -39,7 +39,8 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("edit/", views.edit, name="edit"),
     path("users/", views.user_list, name="user_list"),
-    path("users/follow/", views.user_follow, name="user_follow"),
+    # Not under users/: every name there is someone's profile (a user may be called "follow").
+    path("follow/", views.user_follow, name="user_follow"),
     path("users/<str:username>/", views.user_detail, name="user_detail"),
     path("", views.dashboard, name="dashboard"),
 ]

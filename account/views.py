@@ -2,10 +2,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from bookmarks.http import post_endpoint
+from bookmarks.paging import past_the_end
 from images.selectors import image_page
 
 from . import selectors
@@ -59,6 +60,8 @@ def locked_out(request, original_response=None, credentials=None, *args, **kwarg
 @login_required
 def dashboard(request):
     page, follows_anyone = selectors.dashboard_feed(request.user, page=request.GET.get("page", 1))
+    if page is None:
+        return past_the_end(request, fragment=bool(request.GET.get("actions_only")))
     context = {"page": page}
     if request.GET.get("actions_only"):
         return render(request, "actions/_feed_items.html", context)
@@ -74,7 +77,7 @@ def dashboard(request):
 def user_list(request):
     page = selectors.people_page(request.GET.get("page"))
     if page is None:
-        return redirect("user_list")
+        return past_the_end(request)
     return render(request, "account/user/list.html", {"section": "people", "page": page})
 
 
@@ -85,9 +88,9 @@ def user_detail(request, username):
     except selectors.User.DoesNotExist:
         raise Http404("No such user.") from None
     page = image_page(request.GET.get("page", 1), user=person)
+    if page is None:
+        return past_the_end(request, fragment=bool(request.GET.get("images_only")))
     if request.GET.get("images_only"):
-        if page is None:
-            return HttpResponse("")
         return render(request, "shared/_image_grid_items.html", {"page": page})
     context = {
         "section": "people",

@@ -5,6 +5,15 @@ from django.db import models
 from django.utils import timezone
 
 
+class Verb(models.TextChoices):
+    """What an action says its user did; the value is the phrase the feed shows."""
+
+    JOINED = "has created an account", "has created an account"
+    BOOKMARKED = "bookmarked image", "bookmarked image"
+    LIKES = "likes", "likes"
+    FOLLOWS = "is following", "is following"
+
+
 class Action(models.Model):
     """Something a user did, shown in their followers' activity stream."""
 
@@ -14,7 +23,7 @@ class Action(models.Model):
         related_name="actions",
         db_index=False,  # the (user, -created) index below serves every lookup by user
     )
-    verb = models.CharField(max_length=255)
+    verb = models.CharField(max_length=255, choices=Verb.choices)
     target_ct = models.ForeignKey(
         ContentType,
         on_delete=models.CASCADE,

@@ -3,12 +3,12 @@ from datetime import timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from .models import Action
+from .models import Action, Verb
 
 REPEAT_WINDOW = timedelta(seconds=60)
 
 
-def create_action(user, verb: str, target=None) -> bool:
+def create_action(user, verb: Verb, target=None) -> bool:
     """Record that `user` did `verb` (to `target`). Returns False, recording nothing, when the
     same user did the same verb to the same target within the last 60 seconds."""
     now = timezone.now()

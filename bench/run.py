@@ -114,6 +114,7 @@ def django_env(size: Size) -> dict:
         LOG_LEVEL="WARNING",
         EMAIL_URL="console://",
         SITE_URL="",
+        DEMO_APP="1",
     )
     return env
 
@@ -142,17 +143,19 @@ def database_exists(name: str) -> bool:
     return bool(pg_admin(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"))
 
 
+def demo_status(size: Size) -> dict:
+    """What `manage.py demo_status` says: demo users, images, actions, most liked image."""
+    return json.loads(manage(size, "demo_status", capture=True).strip().splitlines()[-1])
+
+
 def has_sizes(size: Size) -> bool:
     """Does the kept database hold exactly these demo sizes (and nothing half-done)?"""
-    out = manage(size, "shell", "-v", "0", "-c", _SIZE_PROBE, capture=True).strip().splitlines()
-    return bool(out) and out[-1] == f"{size.users},{size.images},{size.actions}"
-
-
-_SIZE_PROBE = (
-    "from account.demo import demo_users; from images.models import Image; "
-    "from actions.models import Action; "
-    "print(f'{demo_users().count()},{Image.objects.count()},{Action.objects.count()}')"
-)
+    status = demo_status(size)
+    return (status["users"], status["images"], status["actions"]) == (
+        size.users,
+        size.images,
+        size.actions,
+    )
 
 
 def prepare_database(size: Size) -> None:
@@ -179,30 +182,17 @@ def prepare_database(size: Size) -> None:
 
 def prepare_redis(size: Size) -> None:
     """Empty the bench Redis db, then give demo images their views again (the ranking page)."""
-    manage(
-        size,
-        "shell",
-        "-v",
-        "0",
-        "-c",
-        "from bookmarks.redis import get_redis; from account.demo import seed_views; "
-        "get_redis().flushdb(); seed_views()",
-    )
+    import redis
+
+    redis.Redis.from_url(REDIS).flushdb()  # the bench's own db (REDIS), nobody else's
+    manage(size, "seed_demo", "--views-only")
 
 
 def fill_urls(size: Size) -> None:
-    detail = (
-        manage(size, "shell", "-v", "0", "-c", _DETAIL_PROBE, capture=True).strip().splitlines()[-1]
-    )
+    # The most liked image: its detail page shows a full row of likers in both sizes.
+    detail = demo_status(size)["most_liked_url"]
     for name, path in PAGES:
         size.urls[name] = path.format(detail=detail, user=USERNAME)
-
-
-# The most liked image: its detail page shows a full row of likers in both sizes.
-_DETAIL_PROBE = (
-    "from images.models import Image; "
-    "print(Image.objects.order_by('-total_likes', 'id').first().get_absolute_url())"
-)
 
 
 def count_queries(size: Size) -> None:

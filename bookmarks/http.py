@@ -19,7 +19,9 @@ from .ratelimit import Busy, RateLimited
 
 
 class Refused(Exception):
-    """A well-formed request that cannot be done (e.g. following yourself): a 400."""
+    """The one refusal type: a well-formed request that cannot be done (e.g. following
+    yourself). Services raise it with a reason people can read; `post_endpoint` answers it
+    with a 400 (refused_response), JSON or a page."""
 
 
 def wants_json(request) -> bool:
@@ -54,6 +56,14 @@ def rate_limited_response(request, refusal: RateLimited | Busy):
     return response
 
 
+def refused_response(request, refusal: Refused):
+    """The one answer to a Refused: 400 with the reason (JSON or a page with a way back)."""
+    if wants_json(request):
+        return json_error(str(refusal))
+    context = {"message": str(refusal), "back": safe_next(request)}
+    return render(request, "shared/refused.html", context, status=400)
+
+
 def first_error(form) -> str:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else None
@@ -78,14 +88,7 @@ def post_endpoint(form_class):
             except (RateLimited, Busy) as refusal:
                 return rate_limited_response(request, refusal)
             except Refused as refusal:
-                if wants_json(request):
-                    return json_error(str(refusal))
-                return render(
-                    request,
-                    "shared/refused.html",
-                    {"message": str(refusal), "back": safe_next(request)},
-                    status=400,
-                )
+                return refused_response(request, refusal)
             if wants_json(request):
                 return JsonResponse({"status": "ok", **payload})
             return redirect(safe_next(request))

@@ -26,6 +26,30 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def read_dotenv(path: str) -> dict[str, str]:
+    """NAME=value lines of a .env file (blank lines and # comments skipped, quotes dropped)."""
+    try:
+        lines = Path(path).read_text().splitlines()
+    except OSError:
+        return {}
+    values = {}
+    for line in lines:
+        name, sep, value = line.strip().partition("=")
+        if sep and name and not name.startswith("#"):
+            values[name.strip()] = value.strip().strip("'\"")
+    return values
+
+
+# --- Local development file ----------------------------------------------------------------
+# `make run` writes a git-ignored .env (DEBUG=1, a generated SECRET_KEY) so that plain
+# `python manage.py createsuperuser`, `shell`, `check`... work in a checkout. Only manage.py
+# asks for it (it sets DOTENV_FILE); gunicorn (bookmarks.wsgi, `make serve`) and the tests never
+# read it. Its values never override the environment, and an environment that sets SECRET_KEY,
+# as every server must, ignores the file altogether: a leftover .env cannot turn DEBUG on there.
+if os.environ.get("DOTENV_FILE") and not os.environ.get("SECRET_KEY"):
+    for _name, _value in read_dotenv(os.environ["DOTENV_FILE"]).items():
+        os.environ.setdefault(_name, _value)
+
 # --- Environment ---------------------------------------------------------------------------
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -56,6 +80,8 @@ LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", 15))
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 # Proxies (addresses or networks) whose X-Forwarded-For is believed, e.g. "127.0.0.1,10.0.0.0/8".
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+# The demo-data app (`seed_demo`, demo/): for development and the benchmark, not production.
+DEMO_APP = env_bool("DEMO_APP", DEBUG)
 # -------------------------------------------------------------------------------------------
 
 if not SECRET_KEY:
@@ -83,6 +109,8 @@ INSTALLED_APPS = [
     "images.apps.ImagesConfig",
     "actions.apps.ActionsConfig",
 ]
+if DEMO_APP:
+    INSTALLED_APPS += ["demo.apps.DemoConfig"]
 
 MIDDLEWARE = [
     # First: everything after it (axes, rate limits, view counts) reads the client's address.
@@ -323,5 +351,9 @@ SOCIAL_AUTH_DISCONNECT_PIPELINE = [
     "social_core.pipeline.disconnect.disconnect",
     "account.social.announce_disconnect",
 ]
-MIDDLEWARE += ["account.social.SocialAuthExceptionMiddleware"]
+# Before django-axes, which must stay last (see MIDDLEWARE).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"),
+    "account.social.SocialAuthExceptionMiddleware",
+)
 TEMPLATES[0]["OPTIONS"]["context_processors"] += ["account.social.social_login"]

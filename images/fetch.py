@@ -357,6 +357,7 @@ def _verify_image(content: bytes, limits: _Limits) -> FetchedImage:
         # a fresh copy (verify leaves the first unusable) catches truncated picture data.
         with Image.open(io.BytesIO(content), formats=_PILLOW_FORMATS) as image:
             image.load()
+    assert pillow_format is not None  # open() above accepts only _PILLOW_FORMATS
     image_format = _FORMAT_ALIASES.get(pillow_format, pillow_format)
     return FetchedImage(
         content=content,

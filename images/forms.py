@@ -37,14 +37,16 @@ class ImageCreateForm(forms.ModelForm):
 
 
 class LikeForm(forms.Form):
+    """Like FollowForm: `id` cleans to the target object (the image)."""
+
     id = forms.IntegerField(min_value=1, max_value=MAX_ID)
     action = forms.ChoiceField(choices=[("like", "like"), ("unlike", "unlike")])
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
 
-    def clean_id(self):
-        image_id = self.cleaned_data["id"]
-        if not Image.objects.filter(pk=image_id).exists():
-            raise forms.ValidationError("No such image.")
-        return image_id
+    def clean_id(self) -> Image:
+        try:
+            return Image.objects.only("id").get(pk=self.cleaned_data["id"])
+        except Image.DoesNotExist:
+            raise forms.ValidationError("No such image.") from None

@@ -1,8 +1,12 @@
 import logging
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.text import slugify
 
+from actions.models import Verb
 from actions.services import create_action
 from bookmarks.thumbnails import delete_thumbnails, make_thumbnails
 
@@ -45,7 +49,7 @@ def bookmark_image(*, user, url: str, title: str, description: str = "") -> Imag
             stored_names.append(image.image.name)
             image.thumbnails = make_thumbnails(image.image, THUMBNAIL_ALIASES)
             image.save()
-            create_action(user, "bookmarked image", image)
+            create_action(user, Verb.BOOKMARKED, image)
     except Exception as error:
         _discard_files(image, stored_names)
         if isinstance(error, IntegrityError):
@@ -78,7 +82,20 @@ def like_image(*, user, image_id: int, like: bool) -> int:
         already = image.users_like.filter(pk=user.pk).exists()
         if like and not already:
             image.users_like.add(user)
-            create_action(user, "likes", image)
+            create_action(user, Verb.LIKES, image)
         elif not like and already:
             image.users_like.remove(user)
         return Image.objects.values_list("total_likes", flat=True).get(pk=image_id)
+
+
+def recount_likes(image_ids: Iterable[int]) -> None:
+    """Set total_likes from the rows, in one UPDATE (never read-modify-write in Python)."""
+    through = Image.users_like.through
+    likes = (
+        through.objects.filter(image_id=OuterRef("pk"))
+        .order_by()
+        .values("image_id")
+        .annotate(n=Count("pk"))
+        .values("n")  # type: ignore[misc]  # django-stubs does not see annotations in values()
+    )
+    Image.objects.filter(pk__in=list(image_ids)).update(total_likes=Coalesce(Subquery(likes), 0))

@@ -1,27 +1,12 @@
 """Bookkeeping that must follow every write path (views, admin, shell)."""
 
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
 from actions.services import delete_actions_for
 from bookmarks.thumbnails import delete_thumbnails
 
 from . import ranking
-from .models import Image
-
-
-def recount_likes(image_ids) -> None:
-    """Set total_likes from the rows, in one UPDATE (never read-modify-write in Python)."""
-    through = Image.users_like.through
-    likes = (
-        through.objects.filter(image_id=OuterRef("pk"))
-        .order_by()
-        .values("image_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    Image.objects.filter(pk__in=list(image_ids)).update(total_likes=Coalesce(Subquery(likes), 0))
+from .services import recount_likes
 
 
 def users_like_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -44,9 +29,8 @@ def image_deleted(sender, instance, **kwargs):
     image_id, thumbnails, fieldfile = instance.pk, instance.thumbnails or {}, instance.image
 
     def remove_files_and_views():
-        # Only once the delete is committed: a rolled-back delete keeps its files. Files that
-        # another row still shows (demo data shares a pool of pictures) are kept.
-        if fieldfile and not Image.objects.filter(image=fieldfile.name).exists():
+        # Only once the delete is committed: a rolled-back delete keeps its files.
+        if fieldfile:
             delete_thumbnails(thumbnails)
             fieldfile.storage.delete(fieldfile.name)
         ranking.forget_image(image_id)

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
 from bookmarks.http import post_endpoint
+from bookmarks.paging import past_the_end
 
 from . import ranking, selectors
 from .fetch import FetchError
@@ -70,18 +71,16 @@ def image_detail(request, id, slug):
 
 @post_endpoint(LikeForm)
 def image_like(request, data):
-    likes = like_image(user=request.user, image_id=data["id"], like=data["action"] == "like")
+    likes = like_image(user=request.user, image_id=data["id"].pk, like=data["action"] == "like")
     return {"likes": likes}
 
 
 def image_list(request):
     page = selectors.image_page(request.GET.get("page", 1))
-    if request.GET.get("images_only"):
-        if page is None:
-            return HttpResponse("")
-        return render(request, "shared/_image_grid_items.html", {"page": page})
     if page is None:
-        return redirect(request.path)
+        return past_the_end(request, fragment=bool(request.GET.get("images_only")))
+    if request.GET.get("images_only"):
+        return render(request, "shared/_image_grid_items.html", {"page": page})
     return render(request, "images/image/list.html", {"section": "images", "page": page})
 
 

@@ -1,5 +1,8 @@
 """`make run` from a fresh clone, as a newcomer would: it makes .venv, installs, migrates and
-serves the site; then a person registers, logs out and logs in again with their e-mail."""
+serves the site; then a person registers, logs out and logs in again with their e-mail. After
+it, Django's own commands work with no extra variables (make run wrote a local .env): a
+superuser made with plain `manage.py createsuperuser --noinput` uses every page, while the
+gunicorn entry point still refuses to start without a real SECRET_KEY."""
 
 import os
 import re
@@ -38,8 +41,10 @@ def test_make_run_from_a_fresh_clone_serves_the_site(tmp_path):
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, timeout=60)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    # The newcomer's environment: none of the test suite's settings.
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR")}
+    # The newcomer's environment: none of the test suite's settings (but its own Redis db, so
+    # that the pages visited here write nowhere else).
+    keep = ("PATH", "HOME", "LANG", "TMPDIR", "REDIS_URL")
+    env = {k: v for k, v in os.environ.items() if k in keep}
     server = subprocess.Popen(
         ["make", "run", f"PORT={port}"],
         cwd=clone,
@@ -98,9 +103,73 @@ def test_make_run_from_a_fresh_clone_serves_the_site(tmp_path):
         assert "Hello, Nova" in back.text
         assert (clone / ".venv" / "bin" / "python").exists()
         assert (clone / "db.sqlite3").exists()
+
+        django_habits_work_in_the_checkout(clone, env, base)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+
+
+PAGES = [
+    "/account/",
+    "/images/",
+    "/images/ranking/",
+    "/account/users/",
+    "/account/users/{username}/",
+    "/account/edit/",
+    "/admin/",
+]
+
+
+def django_habits_work_in_the_checkout(clone: Path, env: dict, base: str) -> None:
+    python = str(clone / ".venv" / "bin" / "python")
+    dotenv = (clone / ".env").read_text()
+    assert "DEBUG=1" in dotenv and "SECRET_KEY=" in dotenv
+    ignored = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True, check=True
+    )
+    assert ignored.stdout == "", ignored.stdout  # .env (and the rest) are git-ignored
+
+    def manage(*args: str, **extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [python, "manage.py", *args], cwd=clone, env={**env, **extra},
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+
+    admin = {
+        "DJANGO_SUPERUSER_USERNAME": "root.admin",
+        "DJANGO_SUPERUSER_EMAIL": "root@example.com",
+        "DJANGO_SUPERUSER_PASSWORD": "another-long-passphrase",
+    }
+    made = manage("createsuperuser", "--noinput", **admin)
+    assert made.returncode == 0, made.stdout + made.stderr
+    checked = manage("check")
+    assert checked.returncode == 0 and "no issues" in checked.stdout, checked.stderr
+
+    boss = requests.Session()
+    token = csrf(boss, base + "/account/login/")
+    logged_in = boss.post(
+        base + "/account/login/",
+        data={
+            "csrfmiddlewaretoken": token,
+            "username": admin["DJANGO_SUPERUSER_USERNAME"],
+            "password": admin["DJANGO_SUPERUSER_PASSWORD"],
+        },
+        timeout=20,
+    )
+    assert logged_in.url == base + "/account/"
+    for page in PAGES:
+        url = base + page.format(username=admin["DJANGO_SUPERUSER_USERNAME"])
+        response = boss.get(url, timeout=20)
+        assert response.status_code == 200, url
+        assert response.url == url, url  # not sent to a login page
+
+    # The production entry point never reads .env: without SECRET_KEY it refuses to start.
+    wsgi = subprocess.run(
+        [python, "-c", "import bookmarks.wsgi"], cwd=clone, env=env, capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+    assert wsgi.returncode != 0 and "SECRET_KEY must be set" in wsgi.stderr

@@ -24,7 +24,7 @@ def manage(*args, env):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**base, **env},
+        env={"DOTENV_FILE": "", **base, **env},  # never a developer's own .env
         capture_output=True,
         text=True,
         timeout=120,
@@ -82,3 +82,37 @@ def test_admin_pages_answer(admin_client, db):
         "/admin/actions/action/",
     ]:
         assert admin_client.get(path).status_code == 200, path
+
+
+SHOW = "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY)"
+
+
+def local_dotenv(tmp_path) -> str:
+    path = tmp_path / ".env"
+    path.write_text("# made by make run\nDEBUG=1\nSECRET_KEY='local-key-from-dotenv'\n\n")
+    return str(path)
+
+
+def test_manage_py_reads_the_local_dotenv_when_the_environment_has_no_secret_key(tmp_path):
+    result = manage("shell", "-v", "0", "-c", SHOW, env={"DOTENV_FILE": local_dotenv(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "local-key-from-dotenv"]
+
+
+def test_the_environment_wins_over_the_dotenv(tmp_path):
+    env = {"DOTENV_FILE": local_dotenv(tmp_path), "DEBUG": "0", "ALLOWED_HOSTS": "x"}
+    result = manage("shell", "-v", "0", "-c", SHOW, env=env)
+    assert result.stdout.split() == ["False", "local-key-from-dotenv"]
+
+
+def test_a_server_environment_ignores_a_leftover_dotenv(tmp_path):
+    # A server sets SECRET_KEY (it must): a forgotten .env cannot turn DEBUG on there.
+    env = {"DOTENV_FILE": local_dotenv(tmp_path), "SECRET_KEY": "the-servers-own-key-0123456789"}
+    result = manage("shell", "-v", "0", "-c", SHOW, env={**env, "ALLOWED_HOSTS": "x"})
+    assert result.stdout.split() == ["False", "the-servers-own-key-0123456789"]
+
+
+def test_axes_middleware_is_last_as_its_comment_says(settings):
+    assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
+    assert settings.MIDDLEWARE[0] == "bookmarks.clientip.TrustedProxyMiddleware"
+    assert "account.social.SocialAuthExceptionMiddleware" in settings.MIDDLEWARE

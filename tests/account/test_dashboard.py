@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from account.models import Contact
-from actions.models import Action
+from actions.models import Action, Verb
 from actions.services import create_action
 from tests.factories import make_image, make_user
 
@@ -22,11 +22,11 @@ def test_dashboard_shows_followed_users_actions_newest_first_not_mine(auth_clien
     Contact.objects.create(user_from=user, user_to=followed)
     Action.objects.all().delete()
     first = make_image(followed, title="First")
-    create_action(followed, "bookmarked image", first)
-    create_action(stranger, "bookmarked image", make_image(stranger, title="Stranger's"))
-    create_action(user, "bookmarked image", make_image(user, title="Mine"))
+    create_action(followed, Verb.BOOKMARKED, first)
+    create_action(stranger, Verb.BOOKMARKED, make_image(stranger, title="Stranger's"))
+    create_action(user, Verb.BOOKMARKED, make_image(user, title="Mine"))
     second = make_image(followed, title="Second")
-    create_action(followed, "bookmarked image", second)
+    create_action(followed, Verb.BOOKMARKED, second)
 
     actions = feed(auth_client).context["page"].object_list
     assert [a.target for a in actions] == [second, first]
@@ -36,8 +36,8 @@ def test_dashboard_shows_followed_users_actions_newest_first_not_mine(auth_clien
 
 def test_dashboard_without_follows_shows_everyone_else(auth_client, user, other_user):
     Action.objects.all().delete()
-    create_action(other_user, "bookmarked image", make_image(other_user, title="Bob's"))
-    create_action(user, "bookmarked image", make_image(user, title="Mine"))
+    create_action(other_user, Verb.BOOKMARKED, make_image(other_user, title="Bob's"))
+    create_action(user, Verb.BOOKMARKED, make_image(user, title="Mine"))
     actions = feed(auth_client).context["page"].object_list
     assert [a.user for a in actions] == [other_user]
     assert "You don't follow anyone yet" in feed(auth_client).content.decode()
@@ -47,7 +47,7 @@ def test_older_activity_loads_more(auth_client, user, other_user):
     targets = [make_user(f"t{n}") for n in range(12)]
     Action.objects.all().delete()
     for target in targets:
-        create_action(other_user, "is following", target)
+        create_action(other_user, Verb.FOLLOWS, target)
     first = feed(auth_client)
     assert len(first.context["page"].object_list) == 10
     assert 'data-next-page="2"' in first.content.decode()
@@ -62,9 +62,9 @@ def test_deleting_an_image_target_leaves_the_rest_of_the_feed(auth_client, user,
     Contact.objects.create(user_from=user, user_to=other_user)
     Action.objects.all().delete()
     kept, gone = make_image(other_user, title="Kept"), make_image(other_user, title="Gone")
-    create_action(other_user, "bookmarked image", kept)
-    create_action(other_user, "bookmarked image", gone)
-    create_action(other_user, "likes", gone)
+    create_action(other_user, Verb.BOOKMARKED, kept)
+    create_action(other_user, Verb.BOOKMARKED, gone)
+    create_action(other_user, Verb.LIKES, gone)
     gone.delete()
     response = feed(auth_client)
     assert [a.target for a in response.context["page"].object_list] == [kept]
@@ -76,7 +76,7 @@ def test_stale_action_whose_target_vanished_without_signal_is_skipped(
     Contact.objects.create(user_from=user, user_to=other_user)
     Action.objects.all().delete()
     image = make_image(other_user, title="Raw-deleted")
-    create_action(other_user, "bookmarked image", image)
+    create_action(other_user, Verb.BOOKMARKED, image)
     from images.models import Image
 
     Image.objects.filter(pk=image.pk)._raw_delete(Image.objects.db)  # no signals
@@ -93,10 +93,10 @@ def test_dashboard_queries_do_not_grow_with_actions_or_follows(auth_client, user
     Action.objects.all().delete()
     friend = make_user("friend")
     Contact.objects.create(user_from=user, user_to=friend)
-    create_action(friend, "bookmarked image", make_image(friend, title="one"))
+    create_action(friend, Verb.BOOKMARKED, make_image(friend, title="one"))
     one_action = _dashboard_queries(auth_client)
     for n in range(9):
-        create_action(friend, "bookmarked image", make_image(friend, title=f"more{n}"))
+        create_action(friend, Verb.BOOKMARKED, make_image(friend, title=f"more{n}"))
     ten_actions = _dashboard_queries(auth_client)
     assert one_action == ten_actions
 
@@ -105,16 +105,16 @@ def test_dashboard_queries_are_fixed_with_mixed_targets_and_500_follows(auth_cli
     friend, other = make_user("friend"), make_user("other")
     Contact.objects.create(user_from=user, user_to=friend)
     Action.objects.all().delete()
-    create_action(friend, "bookmarked image", make_image(friend, title="img"))
-    create_action(friend, "is following", other)
+    create_action(friend, Verb.BOOKMARKED, make_image(friend, title="img"))
+    create_action(friend, Verb.FOLLOWS, other)
     mixed_two = _dashboard_queries(auth_client)
 
     others = [make_user(f"f{n}") for n in range(499)]
     Contact.objects.bulk_create([Contact(user_from=user, user_to=o) for o in others])
-    Action.objects.filter(verb="has created an account").delete()
+    Action.objects.filter(verb=Verb.JOINED).delete()
     for n in range(4):
-        create_action(others[n], "bookmarked image", make_image(others[n], title=f"i{n}"))
-        create_action(others[n], "is following", others[n + 10])
+        create_action(others[n], Verb.BOOKMARKED, make_image(others[n], title=f"i{n}"))
+        create_action(others[n], Verb.FOLLOWS, others[n + 10])
     mixed_ten = _dashboard_queries(auth_client)
     actions = feed(auth_client).context["page"].object_list
     assert len(actions) == 10

@@ -2,7 +2,12 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from account.forms import FollowForm
 from account.models import Contact
+from account.services import follow_user
+from bookmarks.http import Refused
+from images.forms import LikeForm
+from images.models import Image
 from tests.factories import make_image, make_user
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +150,21 @@ def test_user_list_pages_without_counting(auth_client, django_assert_max_num_que
     assert len(second.context["page"].object_list) == 7  # 31 users in all
     assert "?page=3" not in second.content.decode()
     past_end = auth_client.get(reverse("user_list"), {"page": 9})
-    assert past_end.status_code == 302
+    assert past_end.status_code == 404
     with django_assert_max_num_queries(3):  # session, user, one page of people
         auth_client.get(reverse("user_list"))
+
+
+def test_following_yourself_is_refused_by_the_service_with_the_one_refusal_type(user):
+    with pytest.raises(Refused, match="You cannot follow yourself."):
+        follow_user(user_from=user, user_to=user, follow=True)
+    assert Contact.objects.count() == 0
+
+
+def test_like_and_follow_forms_clean_to_the_same_kind_of_value(user, other_user):
+    image = make_image(other_user)
+    like = LikeForm({"id": image.id, "action": "like"}, user=user)
+    follow = FollowForm({"id": other_user.id, "action": "follow"}, user=user)
+    assert like.is_valid() and follow.is_valid()
+    assert like.cleaned_data["id"] == image and isinstance(like.cleaned_data["id"], Image)
+    assert follow.cleaned_data["id"] == other_user

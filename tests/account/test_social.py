@@ -19,7 +19,7 @@ from social_django.utils import load_backend, load_strategy
 
 from account.models import Profile
 from account.social import SocialAuthExceptionMiddleware
-from actions.models import Action
+from actions.models import Action, Verb
 from tests.factories import make_user
 
 User = get_user_model()
@@ -146,9 +146,7 @@ def test_google_login_creates_a_user_with_a_profile_and_lands_on_dashboard(clien
     assert not user.has_usable_password()
     assert Profile.objects.filter(user=user).exists()
     assert UserSocialAuth.objects.get(user=user).uid == "g-1001"
-    assert list(Action.objects.filter(user=user).values_list("verb", flat=True)) == [
-        "has created an account"
-    ]
+    assert list(Action.objects.filter(user=user).values_list("verb", flat=True)) == [Verb.JOINED]
 
 
 def test_second_google_login_is_the_same_user(client, google):

@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.models import Action
+from actions.models import Action, Verb
 from actions.services import create_action
 from tests.factories import make_image, make_user
 
@@ -32,7 +32,7 @@ def test_registration_records_has_created_an_account(client):
     action = Action.objects.get()
     assert (action.user.username, action.verb, action.target) == (
         "newbie",
-        "has created an account",
+        Verb.JOINED,
         None,
     )
 
@@ -47,7 +47,7 @@ def test_bookmarking_records_one_action(auth_client, user, httpserver, allow_loo
     Action.objects.all().delete()
     auth_client.post(reverse("images:create"), {"title": "A", "url": url})
     action = Action.objects.get()
-    assert action.verb == "bookmarked image"
+    assert action.verb == Verb.BOOKMARKED
     assert action.target.url == url
 
 
@@ -58,7 +58,7 @@ def test_like_records_one_action_and_unlike_none(auth_client, user, other_user):
     auth_client.post(reverse("images:like"), like, **AJAX)
     auth_client.post(reverse("images:like"), {**like, "action": "unlike"}, **AJAX)
     auth_client.post(reverse("images:like"), like, **AJAX)  # again within 60 s: nothing new
-    assert verbs(user) == ["likes"]
+    assert verbs(user) == [Verb.LIKES]
     assert Action.objects.get().target == image
 
 
@@ -67,23 +67,23 @@ def test_follow_records_one_action_and_unfollow_none(auth_client, user, other_us
     data = {"id": other_user.id, "action": "follow"}
     auth_client.post(reverse("user_follow"), data, **AJAX)
     auth_client.post(reverse("user_follow"), {**data, "action": "unfollow"}, **AJAX)
-    assert verbs(user) == ["is following"]
+    assert verbs(user) == [Verb.FOLLOWS]
     assert Action.objects.get().target == other_user
 
 
 def test_same_action_within_60_seconds_is_skipped_and_after_is_recorded(user, other_user):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        assert create_action(user, "is following", other_user) is True
+        assert create_action(user, Verb.FOLLOWS, other_user) is True
     with time_machine.travel(start + timedelta(seconds=59), tick=False):
-        assert create_action(user, "is following", other_user) is False
-        assert create_action(user, "likes", other_user) is True  # another verb
+        assert create_action(user, Verb.FOLLOWS, other_user) is False
+        assert create_action(user, Verb.LIKES, other_user) is True  # another verb
     with time_machine.travel(start + timedelta(seconds=61), tick=False):
-        assert create_action(user, "is following", other_user) is True
-    assert Action.objects.filter(verb="is following").count() == 2
+        assert create_action(user, Verb.FOLLOWS, other_user) is True
+    assert Action.objects.filter(verb=Verb.FOLLOWS).count() == 2
 
 
 def test_same_verb_on_another_target_is_recorded(user):
     a, b = make_user("a1"), make_user("b1")
-    assert create_action(user, "is following", a)
-    assert create_action(user, "is following", b)
+    assert create_action(user, Verb.FOLLOWS, a)
+    assert create_action(user, Verb.FOLLOWS, b)

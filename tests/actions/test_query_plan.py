@@ -4,7 +4,7 @@ flat as actions grow (it walks the index newest first and stops after a page).""
 import pytest
 from django.db import connection
 
-from actions.models import Action
+from actions.models import Action, Verb
 from actions.selectors import feed_queryset
 from actions.services import create_action
 from tests.factories import make_user
@@ -27,7 +27,7 @@ def me():
     people = [make_user(f"p{n}") for n in range(6)]
     me.following.add(*people[:3])
     for person in people:
-        create_action(person, "is following", me)
+        create_action(person, Verb.FOLLOWS, me)
     return me
 
 

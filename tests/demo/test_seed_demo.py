@@ -6,9 +6,9 @@ from django.db.models import Count
 from django.urls import reverse
 from PIL import Image as PILImage
 
-from account.demo import PASSWORD, WELL_KNOWN_USERNAME, demo_users
 from account.models import Contact, Profile
-from actions.models import Action
+from actions.models import Action, Verb
+from demo.people import PASSWORD, WELL_KNOWN_USERNAME, demo_users
 from images import ranking
 from images.models import Image
 from tests.factories import make_image, make_user
@@ -62,14 +62,14 @@ def test_total_likes_equal_the_like_rows():
 def test_actions_point_at_rows_that_exist_and_match_them():
     seed()
     for action in Action.objects.all():
-        if action.verb == "has created an account":
+        if action.verb == Verb.JOINED:
             assert action.target_id is None
-        elif action.verb == "bookmarked image":
+        elif action.verb == Verb.BOOKMARKED:
             assert action.target.user_id == action.user_id
-        elif action.verb == "likes":
+        elif action.verb == Verb.LIKES:
             assert Like.objects.filter(image=action.target, user=action.user_id).exists()
         else:
-            assert action.verb == "is following"
+            assert action.verb == Verb.FOLLOWS
             assert Contact.objects.filter(user_from=action.user_id, user_to=action.target).exists()
 
 

@@ -2,13 +2,16 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from account import demo
+from demo.progress import Progress
+from demo.reset import delete_demo_data
+from demo.seeding import DemoDataExists, DemoSizeError, Sizes, seed_demo, seed_views
 
 
 class Command(BaseCommand):
     help = (
         "Fill the database with demo users (with avatars), pictures, likes, follows and "
-        "activity. Refuses when demo users exist, unless --reset deletes them first."
+        "activity. Refuses when demo users exist, unless --reset deletes them first; --delete "
+        "only deletes them, --views-only only gives the existing demo images views in Redis."
     )
 
     def add_arguments(self, parser):
@@ -29,10 +32,26 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
         parser.add_argument("--reset", action="store_true", help="delete existing demo data first")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--delete", action="store_true", help="delete the demo data, seed nothing"
+        )
+        parser.add_argument(
+            "--views-only",
+            action="store_true",
+            help="only give the existing demo images views in Redis again",
+        )
 
     def handle(self, *args, **options):
+        if options["delete"]:
+            deleted = delete_demo_data()
+            self.stdout.write(f"Deleted {deleted:,} demo users and everything they made.")
+            return
+        if options["views_only"]:
+            count = seed_views(count=500 if options["views"] is None else options["views"])
+            self.stdout.write(f"Gave {count:,} demo images views.")
+            return
         try:
-            sizes = demo.Sizes.derive(
+            sizes = Sizes.derive(
                 **{
                     key: options[key]
                     for key in ("users", "images", "actions", "likes", "follows", "views")
@@ -40,22 +59,22 @@ class Command(BaseCommand):
                 pictures=options["pictures"],
                 avatars=options["avatars"],
             )
-        except demo.DemoSizeError as error:
+        except DemoSizeError as error:
             raise CommandError(str(error)) from None
         if options["reset"]:
-            deleted = demo.delete_demo_data()
+            deleted = delete_demo_data()
             self.stdout.write(f"Deleted {deleted:,} demo users and everything they made.")
         # The raw stream, not self.stderr: that one adds a newline (and colour) to each write.
         stream = options.get("stderr") or sys.stderr
-        progress = demo.Progress(stream, enabled=not options["no_progress"])
+        progress = Progress(stream, enabled=not options["no_progress"])
         try:
-            report = demo.seed_demo(sizes, seed=options["seed"], progress=progress)
-        except demo.DemoDataExists as exists:
+            report = seed_demo(sizes, seed=options["seed"], progress=progress)
+        except DemoDataExists as exists:
             raise CommandError(
                 f"{exists.users:,} demo users exist already: nothing was added. "
                 "Run with --reset to delete the demo data and seed it again."
             ) from None
-        except demo.DemoSizeError as error:
+        except DemoSizeError as error:
             raise CommandError(str(error)) from None
         s = report.sizes
         self.stdout.write(
