@@ -6,24 +6,53 @@ raises `FetchError` with a reason that can be shown on a form as is.
 Defences, in order:
 - `check_url`: http/https only, a host, no credentials, a sane length, and IP-literal hosts
   outside the refused ranges; no network and no DNS.
+- Ports: 80, 443 and 1024–65535, less the ports of well-known services that are not HTTP
+  (`_REFUSED_PORTS`). Below 1024 nearly every port is a mail, file, directory or login
+  service; above it, images are sometimes served on 8080, 8443, 3000… but databases, caches
+  and brokers listen too, and several of them read an HTTP request as commands.
 - Every request goes through requests-hardened's connect-time filter: the host is resolved
   once, the resolved address is checked and the connection is pinned to it (no DNS rebinding
   between check and connect). We add the few ranges it lets through (see `_is_refused_ip`).
-- Redirects are followed here, one hop at a time, and every hop is checked again.
-- One deadline for the whole download, a byte cap while streaming, Pillow's verdict on the
-  bytes (format, pixel count from the header before decoding, a full decode).
+- Redirects are followed here, one hop at a time, and every hop is checked again (address,
+  port, scheme).
+- One wall-clock deadline (`_Deadline`) over everything: name resolution runs in a worker
+  thread that is given up on at the deadline, a watchdog shuts the socket down at the deadline
+  (the socket timeout alone restarts with every byte), and at most `MAX_INTERIM_RESPONSES`
+  `100 Continue` answers are skipped. No proxy or .netrc from the environment.
+- A byte cap while streaming, Pillow's verdict on the bytes (format, pixel count from the
+  header before decoding, a full decode).
+
+What a prober learns. Whoever pastes a URL sees our answer, so the answer must not turn the
+server into a port scanner. Everything that goes wrong before a whole response head has
+arrived reads the same, `Messages.CANNOT_DOWNLOAD`: no such name, a name that resolves to a
+refused address (else the answer would list the names our resolver knows inside), refused,
+reset, filtered, silent, TLS failure, not HTTP, too many interim answers, the deadline.
+Once a server has answered in HTTP, the person gets the reasons they can act on: the status
+("The server answered 404"), not an image, too big, too slow while sending the body, damaged.
+Refusals decided from the URL alone (scheme, IP literal, port) say what they are: they tell
+nothing about any network. Timing still differs (refused is quick, filtered takes the connect
+timeout, silent the whole deadline); padding every failure to the deadline would hold a worker
+for each, so the per-person in-flight lock and rate limit (images/services.py) bound that.
 """
 
+import http.client
 import io
 import ipaddress
+import socket
+import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
 import urllib3
+import urllib3.connection
+import urllib3.connectionpool
 from django.conf import settings
 from django.core.files.base import ContentFile
 from PIL import Image, UnidentifiedImageError
@@ -31,9 +60,31 @@ from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import EXTRA_BLOCKED_NET_RANGES, InvalidIPAddress
 from requests_hardened.ip_filter_adapter import IPFilterAdapter
 
+_T = TypeVar("_T")
+
 USER_AGENT = "BookmarksBot/1.0 (+image fetch)"
 MAX_URL_LENGTH = 2000
 CHUNK_SIZE = 64 * 1024
+# We never send `Expect: 100-continue`, so a server has no reason to send even one; RFC 9110
+# lets it, and http.client skips them for as long as they come.
+MAX_INTERIM_RESPONSES = 3
+# Ports of services that are not HTTP (and that no image is served from), refused on top of
+# everything below 1024 but 80 and 443. The Fetch standard's "bad ports" above 1023, which
+# browsers refuse for the same reason, then databases, caches, brokers and control planes:
+# several read an HTTP request line by line as commands (Redis, memcached).
+_REFUSED_PORTS = frozenset(
+    {
+        *(1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566),  # Fetch standard
+        *(6665, 6666, 6667, 6668, 6669, 6679, 6697, 10080),  # Fetch standard (IRC, Amanda)
+        1080,  # SOCKS
+        *(1433, 1521, 3306, 5432, 9042, 27017),  # MSSQL, Oracle, MySQL, PostgreSQL, CQL, Mongo
+        *(5984, 9200, 9300),  # CouchDB, Elasticsearch
+        *(6379, 11211),  # Redis, memcached
+        *(4369, 5672, 9092),  # Erlang epmd, AMQP, Kafka
+        *(2375, 2376, 2379, 2380, 6443, 10250),  # Docker, etcd, Kubernetes API, kubelet
+        *(3389, 5900),  # RDP, VNC
+    }
+)
 
 # Pillow's format name -> file extension. Only these are accepted.
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
@@ -53,9 +104,10 @@ class Messages:
     URL_TOO_LONG = "That address is too long"
     CREDENTIALS = "Addresses with a user name or password cannot be used"
     UNREACHABLE = "That address is not reachable from here"
-    CONNECT_FAILED = "Could not connect to that address"
-    TLS_FAILED = "Could not make a secure connection to that address"
-    TIMEOUT = "The server took too long to answer"
+    PORT_REFUSED = "Addresses on that port cannot be used"
+    # Anything that goes wrong before a server has answered in HTTP: see the module docstring.
+    CANNOT_DOWNLOAD = "Could not download the image from that address"
+    TIMEOUT = "The server took too long to answer"  # while sending the body
     TOO_MANY_REDIRECTS = "Too many redirects"
     HTTP_STATUS = "The server answered {status}"
     INTERRUPTED = "The download was interrupted"
@@ -124,9 +176,8 @@ def download_image(url: str) -> FetchedImage:
     server misbehaves, the limits are passed or the bytes are not a whole, supported image.
     """
     limits = _Limits.from_settings()
-    deadline = time.monotonic() + limits.total_timeout
     url = _check_url(url, allow_loopback=limits.allow_loopback)
-    with _open_session(limits) as session:
+    with _Deadline(limits.total_timeout) as deadline, _open_session(limits, deadline) as session:
         response = _get_following_redirects(session, url, limits, deadline)
         with response:  # closing it drops the connection: an unread rest is never read
             _check_response(response, limits)
@@ -163,16 +214,29 @@ def _is_refused_ip(
     )
 
 
-class _AddressFilterAdapter(IPFilterAdapter):
-    """requests-hardened's connect-time filter with the gaps of `_is_refused_ip` closed."""
+def _is_allowed_port(port: int) -> bool:
+    return port in (80, 443) or (1024 <= port <= 65535 and port not in _REFUSED_PORTS)
 
-    def __init__(self, *, is_https_proto: bool, allow_loopback: bool):
+
+class _AddressFilterAdapter(IPFilterAdapter):
+    """requests-hardened's connect-time filter with the gaps of `_is_refused_ip` closed, its
+    name resolution held to the deadline and connections that the deadline can cut."""
+
+    def __init__(self, *, is_https_proto: bool, allow_loopback: bool, deadline: "_Deadline"):
         super().__init__(is_https_proto=is_https_proto, allow_loopback=allow_loopback)
         self._loopback_allowed = allow_loopback
+        self._deadline = deadline
+        # This adapter serves one fetch, so its pools and their connections can carry its
+        # deadline.
+        self.poolmanager.pool_classes_by_scheme = {
+            "http": partial(_WatchedHTTPConnectionPool, deadline=deadline),
+            "https": partial(_WatchedHTTPSConnectionPool, deadline=deadline),
+        }
 
     def build_connection_pool_key_attributes(self, request, verify, cert=None):
-        host_params, pool_kwargs = super().build_connection_pool_key_attributes(
-            request, verify, cert
+        # The parent resolves the host with socket.getaddrinfo, which no timeout reaches.
+        host_params, pool_kwargs = self._deadline.run(
+            super().build_connection_pool_key_attributes, request, verify, cert
         )
         # The parent resolved the host, refused what it knows and pinned the connection to
         # the resolved address ("[…]" for IPv6); nothing has connected yet.
@@ -205,6 +269,9 @@ def _check_url(url: str, *, allow_loopback: bool) -> str:
         ip = None  # a name: resolved and checked when connecting
     if ip is not None and _is_refused_ip(ip, allow_loopback=allow_loopback):
         raise FetchError(Messages.UNREACHABLE)
+    default_port = 443 if scheme == "https" else 80
+    if not _is_allowed_port(default_port if port is None else port):
+        raise FetchError(Messages.PORT_REFUSED)
     netloc = f"[{host}]" if ip is not None and ip.version == 6 else host
     if port is not None:
         netloc = f"{netloc}:{port}"
@@ -214,7 +281,138 @@ def _check_url(url: str, *, allow_loopback: bool) -> str:
 # --- HTTP --------------------------------------------------------------------------------------
 
 
-def _open_session(limits: _Limits) -> requests.Session:
+class _Deadline:
+    """One wall-clock deadline over a whole fetch: name resolution, connect, TLS, head, body.
+
+    A socket timeout restarts with every byte received, so it bounds no total: at the deadline
+    a watchdog timer shuts down every socket the fetch opened, and whatever read was waiting
+    returns at once. Name resolution (getaddrinfo, which no timeout reaches) runs in a worker
+    thread that is given up on at the deadline.
+    """
+
+    def __init__(self, seconds: float):
+        self._at = time.monotonic() + seconds
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self._cut = False
+        self._watchdog = threading.Timer(seconds, self._cut_all)
+        self._watchdog.daemon = True
+
+    def __enter__(self) -> "_Deadline":
+        self._watchdog.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._watchdog.cancel()
+        with self._lock:
+            self._cut = True
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
+
+    @property
+    def passed(self) -> bool:
+        return time.monotonic() >= self._at
+
+    def seconds_left(self, *, message: str) -> float:
+        """The time left, or FetchError(message) when there is none."""
+        left = self._at - time.monotonic()
+        if left <= 0:
+            raise FetchError(message)
+        return left
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut `sock`'s connection down at the deadline (at once if it has passed)."""
+        # A duplicate descriptor of our own: TLS takes the original over and detaches it, and
+        # a bare number could be reused by another connection once this one is closed.
+        watched = sock.dup()
+        with self._lock:
+            self._sockets.append(watched)
+            if self._cut:
+                _shut_down(watched)
+
+    def run(self, function: Callable[..., _T], *args: Any) -> _T:
+        """`function(*args)` in a worker thread, given up on at the deadline.
+
+        A thread given up on is left to finish on its own (getaddrinfo cannot be interrupted;
+        the system resolver's own timeouts end it) and its answer is never used.
+        """
+        future: Future[_T] = Future()
+
+        def work() -> None:
+            try:
+                future.set_result(function(*args))
+            except BaseException as exc:  # handed to the waiting thread as it is
+                future.set_exception(exc)
+
+        threading.Thread(target=work, name="image-fetch-resolve", daemon=True).start()
+        try:
+            return future.result(timeout=max(self._at - time.monotonic(), 0))
+        except TimeoutError as exc:
+            if future.done():  # the function's own timeout
+                raise
+            raise requests.exceptions.ConnectTimeout("no address before the deadline") from exc
+
+    def _cut_all(self) -> None:
+        with self._lock:
+            self._cut = True
+            for sock in self._sockets:
+                _shut_down(sock)
+
+
+def _shut_down(sock: socket.socket) -> None:
+    with suppress(OSError):  # not connected (yet, or any more)
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+class _InterimCappedResponse(http.client.HTTPResponse):
+    """http.client skips `100 Continue` answers for as long as they come; we skip a few.
+
+    Its `begin` reads one status line per answer through `_read_status`, a private method:
+    counting its calls is the least we can hook (a test notices if it ever changes).
+    """
+
+    _status_lines = 0
+
+    def _read_status(self) -> tuple[str, int, str]:
+        self._status_lines += 1
+        if self._status_lines > MAX_INTERIM_RESPONSES + 1:
+            raise http.client.HTTPException("too many interim responses")
+        return super()._read_status()
+
+
+class _Watched:
+    """A connection whose socket the fetch's deadline cuts and whose answer is capped."""
+
+    response_class = _InterimCappedResponse
+
+    def __init__(self, *args: Any, deadline: _Deadline, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._deadline = deadline
+
+    def _new_conn(self) -> socket.socket:
+        sock = super()._new_conn()  # type: ignore[misc]
+        self._deadline.watch(sock)
+        return sock
+
+
+class _WatchedHTTPConnection(_Watched, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_Watched, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _WatchedHTTPConnectionPool(urllib3.connectionpool.HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSConnectionPool(urllib3.connectionpool.HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+def _open_session(limits: _Limits, deadline: _Deadline) -> requests.Session:
     session = HTTPSession(
         Config(
             ip_filter_enable=True,
@@ -226,7 +424,9 @@ def _open_session(limits: _Limits) -> requests.Session:
     for prefix, is_https in (("http://", False), ("https://", True)):
         session.mount(
             prefix,
-            _AddressFilterAdapter(is_https_proto=is_https, allow_loopback=limits.allow_loopback),
+            _AddressFilterAdapter(
+                is_https_proto=is_https, allow_loopback=limits.allow_loopback, deadline=deadline
+            ),
         )
     # No proxies or .netrc from the environment: a proxy would connect for us, unfiltered.
     session.trust_env = False
@@ -241,15 +441,8 @@ def _open_session(limits: _Limits) -> requests.Session:
     return session
 
 
-def _seconds_left(deadline: float) -> float:
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise FetchError(Messages.TIMEOUT)
-    return left
-
-
 def _get_following_redirects(
-    session: requests.Session, url: str, limits: _Limits, deadline: float
+    session: requests.Session, url: str, limits: _Limits, deadline: _Deadline
 ) -> requests.Response:
     redirects = 0
     while True:
@@ -265,26 +458,27 @@ def _get_following_redirects(
 
 
 def _get(
-    session: requests.Session, url: str, limits: _Limits, deadline: float
+    session: requests.Session, url: str, limits: _Limits, deadline: _Deadline
 ) -> requests.Response:
-    left = _seconds_left(deadline)
+    left = deadline.seconds_left(message=Messages.CANNOT_DOWNLOAD)
     try:
-        return session.get(
+        response = session.get(
             url,
             stream=True,
             allow_redirects=False,
             timeout=(min(limits.connect_timeout, left), left),
         )
-    except InvalidIPAddress as exc:
-        raise FetchError(Messages.UNREACHABLE) from exc
-    except requests.Timeout as exc:
-        raise FetchError(Messages.TIMEOUT) from exc
-    except requests.exceptions.SSLError as exc:
-        raise FetchError(Messages.TLS_FAILED) from exc
     except (requests.exceptions.InvalidURL, requests.exceptions.URLRequired) as exc:
         raise FetchError(Messages.INVALID_URL) from exc
-    except requests.RequestException as exc:  # refused, reset, DNS failure, bad HTTP…
-        raise FetchError(Messages.CONNECT_FAILED) from exc
+    except requests.RequestException as exc:
+        # No such name, a name resolving to a refused address (InvalidIPAddress), refused,
+        # reset, filtered, silent, TLS, not HTTP, the deadline: one answer (module docstring).
+        raise FetchError(Messages.CANNOT_DOWNLOAD) from exc
+    if deadline.passed:
+        # The watchdog may have cut the head short: what arrived is not the server's answer.
+        response.close()
+        raise FetchError(Messages.CANNOT_DOWNLOAD)
+    return response
 
 
 def _check_response(response: requests.Response, limits: _Limits) -> None:
@@ -304,11 +498,11 @@ def _check_response(response: requests.Response, limits: _Limits) -> None:
         raise FetchError(_too_big(limits))
 
 
-def _read_body(response: requests.Response, limits: _Limits, deadline: float) -> bytes:
+def _read_body(response: requests.Response, limits: _Limits, deadline: _Deadline) -> bytes:
     raw = response.raw
     received = bytearray()
     while True:
-        _limit_next_wait(raw, _seconds_left(deadline))
+        _limit_next_wait(raw, deadline.seconds_left(message=Messages.TIMEOUT))
         # read1 returns as soon as some bytes arrive, so the deadline is checked between
         # arrivals even when a server drips. Never ask for more than one byte past the cap.
         want = min(CHUNK_SIZE, limits.max_bytes + 1 - len(received))
@@ -317,7 +511,11 @@ def _read_body(response: requests.Response, limits: _Limits, deadline: float) ->
         except urllib3.exceptions.ReadTimeoutError as exc:
             raise FetchError(Messages.TIMEOUT) from exc
         except (urllib3.exceptions.HTTPError, OSError) as exc:
+            if deadline.passed:  # the watchdog cut the connection
+                raise FetchError(Messages.TIMEOUT) from exc
             raise FetchError(Messages.INTERRUPTED) from exc
+        if deadline.passed:  # the watchdog's cut reads as the end of the body
+            raise FetchError(Messages.TIMEOUT)
         if not chunk:
             return bytes(received)
         received += chunk

@@ -5,8 +5,10 @@ through would surface as SocketConnectBlockedError, not as the FetchError assert
 """
 
 import io
+import ipaddress
 import threading
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
@@ -25,6 +27,9 @@ UNREACHABLE = "That address is not reachable from here"
 NOT_HTTP = "Only http and https addresses can be used"
 INVALID_URL = "That is not a valid web address"
 TIMEOUT = "The server took too long to answer"
+# Whatever fails before a server has answered in HTTP, a prober learns nothing from the words.
+CANNOT_DOWNLOAD = "Could not download the image from that address"
+PORT_REFUSED = "Addresses on that port cannot be used"
 
 PNG = make_image_bytes("PNG", size=(300, 200))
 JPEG = make_image_bytes("JPEG", size=(300, 200))
@@ -276,7 +281,7 @@ def test_server_that_never_answers_is_cut_off(allow_loopback_fetch, httpserver, 
     httpserver.expect_request("/silent.png").respond_with_handler(silent)
 
     started = time.monotonic()
-    assert fetch_error(server_url("/silent.png")) == TIMEOUT
+    assert fetch_error(server_url("/silent.png")) == CANNOT_DOWNLOAD
     assert time.monotonic() - started < 0.7
     release.set()
     wait_until(lambda: httpserver.log, "the server never finished the request")
@@ -307,6 +312,15 @@ def test_redirect_to_a_file_url_is_refused(allow_loopback_fetch, httpserver, ser
 # --- SSRF ------------------------------------------------------------------------------------
 
 
+def expected_refusal(url: str) -> str:
+    """An IP literal is refused from the URL alone; a host name once resolved, neutrally."""
+    try:
+        ipaddress.ip_address(urlsplit(url).hostname)
+    except ValueError:
+        return CANNOT_DOWNLOAD
+    return UNREACHABLE
+
+
 def test_loopback_server_is_not_contacted_by_default(httpserver, server_url, connect_attempts):
     httpserver.expect_request("/x.png").respond_with_data(PNG, content_type="image/png")
 
@@ -328,7 +342,8 @@ def test_loopback_server_is_not_contacted_by_default(httpserver, server_url, con
         "http://224.0.0.1/x.png",
         "http://[fe80::1]/x.png",
         "http://100.64.0.1/x.png",
-        # Host names: refused only once resolved, by the connect-time filter.
+        # Host names: refused only once resolved, by the connect-time filter, in the words of
+        # any failure to connect (else the answer would tell which names resolve inside).
         "http://localhost:{port}/x.png",
         "http://2130706433:{port}/x.png",  # 127.0.0.1 written as a number
         "http://167772161/x.png",  # 10.0.0.1 written as a number
@@ -338,7 +353,7 @@ def test_loopback_server_is_not_contacted_by_default(httpserver, server_url, con
 def test_refused_addresses_by_default(httpserver, connect_attempts, url):
     httpserver.expect_request("/x.png").respond_with_data(PNG, content_type="image/png")
 
-    assert fetch_error(url.format(port=httpserver.port)) == UNREACHABLE
+    assert fetch_error(url.format(port=httpserver.port)) == expected_refusal(url)
     assert connect_attempts == []
     assert httpserver.log == []
 
@@ -351,7 +366,7 @@ def test_redirect_to_loopback_is_refused_when_loopback_is_not_allowed(
     )
     httpserver.expect_request("/x.png").respond_with_data(PNG, content_type="image/png")
 
-    assert fetch_error(f"http://localhost:{httpserver.port}/go") == UNREACHABLE
+    assert fetch_error(f"http://localhost:{httpserver.port}/go") == CANNOT_DOWNLOAD
     assert connect_attempts == []
     assert httpserver.log == []
 
@@ -376,7 +391,7 @@ def test_redirect_to_refused_address_is_refused_even_with_loopback_allowed(
     httpserver.expect_request("/go").respond_with_data(status=302, headers={"Location": location})
     httpserver.expect_request("/x.png").respond_with_data(PNG, content_type="image/png")
 
-    assert fetch_error(server_url("/go")) == UNREACHABLE
+    assert fetch_error(server_url("/go")) == expected_refusal(target)
     assert [request.path for request, _ in httpserver.log] == ["/go"]
     assert connect_attempts == [("127.0.0.1", httpserver.port)]
 
@@ -406,6 +421,15 @@ BAD_URLS = [
         "Addresses with a user name or password cannot be used",
     ),
     ("http://example.com/" + "a" * 2000, "That address is too long"),
+    # Ports: 80, 443 and 1024-65535 less well-known services that are not HTTP.
+    ("http://example.com:22/x.png", PORT_REFUSED),
+    ("https://example.com:25/x.png", PORT_REFUSED),
+    ("http://example.com:0/x.png", PORT_REFUSED),
+    ("http://example.com:1023/x.png", PORT_REFUSED),
+    ("http://example.com:6379/x.png", PORT_REFUSED),
+    ("http://example.com:11211/x.png", PORT_REFUSED),
+    ("http://8.8.8.8:5432/x.png", PORT_REFUSED),
+    ("http://[2606:4700::1111]:3306/x.png", PORT_REFUSED),
 ]
 
 
@@ -428,6 +452,11 @@ def test_download_refuses_bad_urls_without_connecting(connect_attempts, url, mes
         ("  HTTP://Example.COM/a/b.png#top ", "http://example.com/a/b.png"),
         ("https://example.com", "https://example.com/"),
         ("http://example.com:8080/x.png?size=large", "http://example.com:8080/x.png?size=large"),
+        ("https://example.com:80/x.png", "https://example.com:80/x.png"),
+        ("http://example.com:443/x.png", "http://example.com:443/x.png"),
+        ("http://example.com:1024/x.png", "http://example.com:1024/x.png"),
+        ("https://example.com:8443/x.png", "https://example.com:8443/x.png"),
+        ("http://example.com:65535/x.png", "http://example.com:65535/x.png"),
         ("http://[2606:4700::1111]/x.png", "http://[2606:4700::1111]/x.png"),
         ("http://8.8.8.8/x.png", "http://8.8.8.8/x.png"),
     ],
