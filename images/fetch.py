@@ -378,13 +378,13 @@ class _InterimCappedResponse(http.client.HTTPResponse):
         self._status_lines += 1
         if self._status_lines > MAX_INTERIM_RESPONSES + 1:
             raise http.client.HTTPException("too many interim responses")
-        return super()._read_status()
+        return super()._read_status()  # type: ignore[misc]
 
 
 class _Watched:
     """A connection whose socket the fetch's deadline cuts and whose answer is capped."""
 
-    response_class = _InterimCappedResponse
+    response_class: Any = _InterimCappedResponse
 
     def __init__(self, *args: Any, deadline: _Deadline, **kwargs: Any):
         super().__init__(*args, **kwargs)
