@@ -17,7 +17,6 @@ A detail view costs one round trip (one Lua script). Every function survives a R
 it logs a warning and returns None, and the page says the feature is unavailable.
 """
 
-import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -25,7 +24,9 @@ from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
+from bookmarks.clientip import client_key
 from bookmarks.redis import REDIS_ERRORS, get_redis, rkey
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ WEEK_TTL = 60
 SEEN_TTL = 3600
 RECENT_SIZE = 10
 RECENT_TTL = 90 * 24 * 3600
+VISITOR_SALT = "images.ranking.visitor"
 PERIODS = {"day": "Today", "week": "This week", "all": "All time"}
 
 BOT_USER_AGENT = re.compile(
@@ -82,11 +84,17 @@ def is_bot(user_agent: str) -> bool:
 
 
 def visitor_id(request) -> str:
-    """Who is looking: the user, or (anonymous) a hash of address and browser."""
+    """Who is looking, for "once per visitor per hour": a logged-in person by their account,
+    anyone else by their address (an IPv6 /64 as one, see bookmarks.clientip).
+
+    Not the session: a person on two devices has two sessions (and logging in again mints a new
+    one), but one account. Not the browser's User-Agent either: anyone can send a fresh one with
+    every request, which is how views were inflated. People behind one address (an office's NAT)
+    count as one visitor an hour: the price of not being inflatable. The address goes into Redis
+    only as a keyed hash (SECRET_KEY), which cannot be turned back into it by trying addresses."""
     if request.user.is_authenticated:
         return f"u{request.user.pk}"
-    raw = f"{request.META.get('REMOTE_ADDR', '')}|{request.headers.get('user-agent', '')}"
-    return "a" + hashlib.blake2b(raw.encode(), digest_size=10).hexdigest()
+    return "a" + salted_hmac(VISITOR_SALT, client_key(request)).hexdigest()[:20]
 
 
 # One round trip per detail view: count the view once per visitor per hour (unless a bot),
