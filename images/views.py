@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
+from bookmarks import ratelimit
 from bookmarks.http import post_endpoint
 
 from . import ranking, selectors
@@ -70,6 +71,7 @@ def image_detail(request, id, slug):
 
 @post_endpoint(LikeForm)
 def image_like(request, data):
+    ratelimit.hit("like", str(request.user.pk))  # likes and unlikes alike; a 429 past the limit
     likes = like_image(user=request.user, image_id=data["id"], like=data["action"] == "like")
     return {"likes": likes}
 
