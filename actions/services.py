@@ -36,3 +36,17 @@ def delete_actions_for(target) -> int:
     target_ct = ContentType.objects.get_for_model(target)
     deleted, _ = Action.objects.filter(target_ct=target_ct, target_id=target.pk).delete()
     return deleted
+
+
+def delete_actions_targeting(model, target_ids) -> int:
+    """Remove the actions whose target is any of `target_ids` of `model` (called when they are
+    deleted): one DELETE per thousand targets."""
+    target_ct = ContentType.objects.get_for_model(model)
+    ids = sorted(set(target_ids))
+    deleted = 0
+    for start in range(0, len(ids), 1000):
+        actions = Action.objects.filter(
+            target_ct=target_ct, target_id__in=ids[start : start + 1000]
+        )
+        deleted += actions.delete()[0]
+    return deleted

@@ -210,3 +210,32 @@ def forget_image(image_id: int) -> None:
         pipe.execute()
     except REDIS_ERRORS as error:
         logger.warning("Redis unavailable, image %s left in the rankings: %s", image_id, error)
+
+
+def forget_users(user_ids) -> None:
+    """Remove deleted people from Redis: their "recently viewed" lists, and their ids from every
+    image's viewers set. The sets are scanned (SCAN: Redis keeps serving meanwhile), because a
+    person stays in an image's set after the image has left their list of 10, so their list
+    alone does not say where they are. One scan however many people go at once."""
+    ids = sorted({str(user_id) for user_id in user_ids})
+    if not ids:
+        return
+    chunks = [ids[start : start + 1000] for start in range(0, len(ids), 1000)]
+    pattern = _glob_escape(rkey("image")) + ":*:viewers"
+    client = get_redis()
+    try:
+        pipe = client.pipeline(transaction=False)
+        for chunk in chunks:
+            pipe.delete(*[recent_key(user_id) for user_id in chunk])
+        for n, key in enumerate(client.scan_iter(match=pattern, count=1000), start=1):
+            for chunk in chunks:
+                pipe.srem(key, *chunk)
+            if n % 1000 == 0:
+                pipe.execute()
+        pipe.execute()
+    except REDIS_ERRORS as error:
+        logger.warning("Redis unavailable, deleted users %s left in Redis: %s", ids[:10], error)
+
+
+def _glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[\]\\])", r"\\\1", text)

@@ -5,14 +5,20 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from actions.services import delete_actions_for
-from bookmarks.thumbnails import delete_thumbnails
+from bookmarks.thumbnails import delete_pictures
 
 from . import ranking
 from .models import Image
 
+RECOUNT_BATCH = 500
 
-def recount_likes(image_ids) -> None:
-    """Set total_likes from the rows, in one UPDATE (never read-modify-write in Python)."""
+
+def recount_likes(image_ids, *, lock: bool = False) -> None:
+    """Set total_likes from the rows, in one UPDATE (never read-modify-write in Python); one
+    per 500 images. With `lock`, first wait for likes in flight on these images (like_image
+    holds the image row while it adds one), so the count sees them: for callers that do not
+    hold the rows themselves. Rows are locked in id order, so two recounts cannot deadlock."""
+    ids = sorted(set(image_ids))
     through = Image.users_like.through
     likes = (
         through.objects.filter(image_id=OuterRef("pk"))
@@ -21,7 +27,12 @@ def recount_likes(image_ids) -> None:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    Image.objects.filter(pk__in=list(image_ids)).update(total_likes=Coalesce(Subquery(likes), 0))
+    with transaction.atomic():
+        for start in range(0, len(ids), RECOUNT_BATCH):
+            images = Image.objects.filter(pk__in=ids[start : start + RECOUNT_BATCH])
+            if lock:
+                list(images.select_for_update().order_by("pk").values_list("pk", flat=True))
+            images.update(total_likes=Coalesce(Subquery(likes), 0))
 
 
 def users_like_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -47,8 +58,7 @@ def image_deleted(sender, instance, **kwargs):
         # Only once the delete is committed: a rolled-back delete keeps its files. Files that
         # another row still shows (demo data shares a pool of pictures) are kept.
         if fieldfile and not Image.objects.filter(image=fieldfile.name).exists():
-            delete_thumbnails(thumbnails)
-            fieldfile.storage.delete(fieldfile.name)
+            delete_pictures([(fieldfile.name, thumbnails)])
         ranking.forget_image(image_id)
 
     transaction.on_commit(remove_files_and_views)
