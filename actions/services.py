@@ -33,9 +33,7 @@ def create_action(user, verb: str, target=None) -> bool:
 
 def delete_actions_for(target) -> int:
     """Remove the actions whose target is `target` (called when the target is deleted)."""
-    target_ct = ContentType.objects.get_for_model(target)
-    deleted, _ = Action.objects.filter(target_ct=target_ct, target_id=target.pk).delete()
-    return deleted
+    return delete_actions_targeting(type(target), [target.pk])
 
 
 def delete_actions_targeting(model, target_ids) -> int:

@@ -192,24 +192,37 @@ def ranking_cache_key(period: str) -> str:
 
 
 def forget_image(image_id: int) -> None:
-    """Remove a deleted image from the counters, every ranking (and its cached page part) and
-    every recent list."""
+    forget_images([image_id])
+
+
+def forget_images(image_ids) -> None:
+    """Remove deleted images from the counters, every ranking (and its cached page part) and
+    every recent list: one round trip to read their viewers, one to remove, a thousand images
+    at a time."""
+    ids = sorted({int(image_id) for image_id in image_ids})
+    if not ids:
+        return
     cache.delete_many([ranking_cache_key(period) for period in PERIODS])
+    days = [today() - timedelta(days=n) for n in range(DAY_TTL // 86400 + 1)]
+    sorted_sets = [ranking_key()] + [key for day in days for key in (day_key(day), week_key(day))]
     client = get_redis()
     try:
-        viewers = client.smembers(viewers_key(image_id))
-        pipe = client.pipeline(transaction=False)
-        pipe.delete(views_key(image_id), viewers_key(image_id))
-        pipe.zrem(ranking_key(), image_id)
-        for n in range(DAY_TTL // 86400 + 1):
-            day = today() - timedelta(days=n)
-            pipe.zrem(day_key(day), image_id)
-            pipe.zrem(week_key(day), image_id)
-        for user_id in viewers:
-            pipe.lrem(recent_key(user_id), 0, image_id)
-        pipe.execute()
+        for start in range(0, len(ids), 1000):
+            batch = ids[start : start + 1000]
+            read = client.pipeline(transaction=False)
+            for image_id in batch:
+                read.smembers(viewers_key(image_id))
+            viewers = read.execute()
+            pipe = client.pipeline(transaction=False)
+            pipe.delete(*[views_key(i) for i in batch], *[viewers_key(i) for i in batch])
+            for key in sorted_sets:
+                pipe.zrem(key, *batch)
+            for image_id, users in zip(batch, viewers, strict=True):
+                for user_id in users:
+                    pipe.lrem(recent_key(user_id), 0, image_id)
+            pipe.execute()
     except REDIS_ERRORS as error:
-        logger.warning("Redis unavailable, image %s left in the rankings: %s", image_id, error)
+        logger.warning("Redis unavailable, images %s left in the rankings: %s", ids[:10], error)
 
 
 def forget_users(user_ids) -> None:

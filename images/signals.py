@@ -4,7 +4,8 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
-from actions.services import delete_actions_for
+from actions.services import delete_actions_targeting
+from bookmarks.deletion import DeletionBatch, batch_for, close_batch
 from bookmarks.thumbnails import delete_pictures
 
 from . import ranking
@@ -50,15 +51,33 @@ def users_like_changed(sender, instance, action, reverse, pk_set, **kwargs):
         recount_likes(pk_set)
 
 
-def image_deleted(sender, instance, **kwargs):
-    delete_actions_for(instance)
-    image_id, thumbnails, fieldfile = instance.pk, instance.thumbnails or {}, instance.image
+class _ImageDeletion(DeletionBatch):
+    """The images one delete() call removes (one, a queryset, or a user's, by cascade)."""
 
-    def remove_files_and_views():
-        # Only once the delete is committed: a rolled-back delete keeps its files. Files that
-        # another row still shows (demo data shares a pool of pictures) are kept.
-        if fieldfile and not Image.objects.filter(image=fieldfile.name).exists():
-            delete_pictures([(fieldfile.name, thumbnails)])
-        ranking.forget_image(image_id)
+    def __init__(self) -> None:
+        super().__init__()
+        self.pictures: dict[str, dict] = {}  # file name -> thumbnails
 
-    transaction.on_commit(remove_files_and_views)
+    def add(self, image) -> None:
+        super().add(image)
+        if image.image:
+            self.pictures[image.image.name] = image.thumbnails or {}
+
+    def in_transaction(self) -> None:
+        delete_actions_targeting(Image, self.pks)
+
+    def after_commit(self) -> None:
+        # Files that another row still shows (demo data shares a pool of pictures) are kept.
+        shown = set(
+            Image.objects.filter(image__in=list(self.pictures)).values_list("image", flat=True)
+        )
+        delete_pictures([item for item in self.pictures.items() if item[0] not in shown])
+        ranking.forget_images(self.pks)
+
+
+def image_deleting(sender, instance, origin=None, **kwargs):
+    batch_for("images.image", instance, origin, _ImageDeletion)
+
+
+def image_deleted(sender, instance, origin=None, **kwargs):
+    close_batch("images.image", instance, origin)

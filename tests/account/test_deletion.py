@@ -103,7 +103,7 @@ def test_a_rolled_back_deletion_keeps_likes_and_counts(user, django_capture_on_c
 
 
 def make_deletable_users(n: int, owner) -> list:
-    """People who liked, followed, were followed, viewed images and have a photo."""
+    """People who liked, followed, were followed, have a photo and images others liked."""
     image = Image.objects.filter(user=owner).first() or make_image(owner)
     people = [make_user(f"gone{User.objects.count()}") for _ in range(n)]
     for person in people:
@@ -111,6 +111,9 @@ def make_deletable_users(n: int, owner) -> list:
         like_image(user=person, image_id=image.id, like=True)
         follow_user(user_from=owner, user_to=person, follow=True)
         follow_user(user_from=person, user_to=owner, follow=True)
+        for _ in range(2):
+            theirs = make_image(person)
+            like_image(user=owner, image_id=theirs.id, like=True)
     return people
 
 
@@ -129,6 +132,9 @@ def test_deleting_many_users_costs_the_queries_of_deleting_one(
     many = queries_to_delete(make_deletable_users(8, user))
     assert many == one
     likes_are_true()
+    assert not Action.objects.exclude(user=user).exists()
+    assert list(Action.objects.values_list("verb", flat=True)) == ["has created an account"]
+    assert list(Image.objects.all()) == [Image.objects.get(user=user)]
 
 
 # --- 11: leftovers ------------------------------------------------------------------------
