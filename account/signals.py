@@ -63,7 +63,7 @@ class _UserDeletion(DeletionBatch):
             self.likes.setdefault(user_id, set()).add(image_id)
 
     def in_transaction(self) -> None:
-        delete_actions_targeting(User, self.pks)
+        delete_actions_targeting(User, ids=self.pks)
 
     def after_commit(self) -> None:
         recount_likes({i for pk in self.pks for i in self.likes.get(pk, ())}, lock=True)

@@ -1,6 +1,8 @@
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
 from django.utils import timezone
 
 from .models import Action
@@ -33,14 +35,14 @@ def create_action(user, verb: str, target=None) -> bool:
 
 def delete_actions_for(target) -> int:
     """Remove the actions whose target is `target` (called when the target is deleted)."""
-    return delete_actions_targeting(type(target), [target.pk])
+    return delete_actions_targeting(type(target), ids=[target.pk])
 
 
-def delete_actions_targeting(model, target_ids) -> int:
-    """Remove the actions whose target is any of `target_ids` of `model` (called when they are
+def delete_actions_targeting(model: type[Model], *, ids: Iterable[int]) -> int:
+    """Remove the actions whose target is any of `ids` of `model` (called when they are
     deleted): one DELETE per thousand targets."""
     target_ct = ContentType.objects.get_for_model(model)
-    ids = sorted(set(target_ids))
+    ids = sorted(set(ids))
     deleted = 0
     for start in range(0, len(ids), 1000):
         actions = Action.objects.filter(

@@ -10,15 +10,18 @@ Every Redis key of the site is listed here, under REDIS_KEY_PREFIX (default "boo
 | image_ranking:week:<YYYY-MM-DD> | sorted set | 60 s       | union of the 7 days up to it    |
 | seen:<image id>:<visitor>       | string     | 1 hour     | this visitor's view was counted |
 | user:<id>:recent                | list       | 90 days    | the last 10 images they opened  |
-| image:<id>:viewers              | set        | 90 days    | users whose recent list has it  |
+| image:<id>:viewers              | set        | 90 days    | users who opened it             |
 | cache:*                         | (Django)   | per entry  | Django's cache (bookmarks.cache)|
 
-A detail view costs one round trip (one Lua script). Every function survives a Redis outage:
+A detail view costs one round trip (one Lua script). Deleted images and users are forgotten
+by `forget_images` and `forget_users` (called after the deletion commits, see images.signals
+and account.signals). Every function survives a Redis outage:
 it logs a warning and returns None, and the page says the feature is unavailable.
 """
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -195,7 +198,7 @@ def forget_image(image_id: int) -> None:
     forget_images([image_id])
 
 
-def forget_images(image_ids) -> None:
+def forget_images(image_ids: Iterable[int]) -> None:
     """Remove deleted images from the counters, every ranking (and its cached page part) and
     every recent list: one round trip to read their viewers, one to remove, a thousand images
     at a time."""
@@ -225,7 +228,7 @@ def forget_images(image_ids) -> None:
         logger.warning("Redis unavailable, images %s left in the rankings: %s", ids[:10], error)
 
 
-def forget_users(user_ids) -> None:
+def forget_users(user_ids: Iterable[int]) -> None:
     """Remove deleted people from Redis: their "recently viewed" lists, and their ids from every
     image's viewers set. The sets are scanned (SCAN: Redis keeps serving meanwhile), because a
     person stays in an image's set after the image has left their list of 10, so their list

@@ -1,5 +1,8 @@
 """Bookkeeping that must follow every write path (views, admin, shell)."""
 
+from collections.abc import Iterable
+from contextlib import nullcontext
+
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -14,7 +17,7 @@ from .models import Image
 RECOUNT_BATCH = 500
 
 
-def recount_likes(image_ids, *, lock: bool = False) -> None:
+def recount_likes(image_ids: Iterable[int], *, lock: bool = False) -> None:
     """Set total_likes from the rows, in one UPDATE (never read-modify-write in Python); one
     per 500 images. With `lock`, first wait for likes in flight on these images (like_image
     holds the image row while it adds one), so the count sees them: for callers that do not
@@ -28,7 +31,8 @@ def recount_likes(image_ids, *, lock: bool = False) -> None:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    with transaction.atomic():
+    # The lock needs a transaction (held until it ends); a plain recount needs none of its own.
+    with transaction.atomic() if lock and ids else nullcontext():
         for start in range(0, len(ids), RECOUNT_BATCH):
             images = Image.objects.filter(pk__in=ids[start : start + RECOUNT_BATCH])
             if lock:
@@ -64,7 +68,7 @@ class _ImageDeletion(DeletionBatch):
             self.pictures[image.image.name] = image.thumbnails or {}
 
     def in_transaction(self) -> None:
-        delete_actions_targeting(Image, self.pks)
+        delete_actions_targeting(Image, ids=self.pks)
 
     def after_commit(self) -> None:
         # Files that another row still shows (demo data shares a pool of pictures) are kept.
