@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from bookmarks import ratelimit
 from bookmarks.http import post_endpoint
 from bookmarks.paging import past_the_end
 from images.selectors import image_page
@@ -104,6 +105,7 @@ def user_detail(request, username):
 
 @post_endpoint(FollowForm)
 def user_follow(request, data):
+    ratelimit.hit("follow", str(request.user.pk))  # follows and unfollows; a 429 past the limit
     followers = follow_user(
         user_from=request.user, user_to=data["id"], follow=data["action"] == "follow"
     )

@@ -6,6 +6,7 @@ the thumbnails of the given aliases at save time and keep their names and sizes 
 field, so rendering a page costs nothing but string formatting.
 """
 
+from django.apps import apps
 from django.core.files.storage import default_storage
 from easy_thumbnails.alias import aliases as alias_registry
 from easy_thumbnails.files import get_thumbnailer
@@ -54,3 +55,28 @@ def thumbnail_for(thumbnails: dict, alias: str, fieldfile) -> Thumbnail:
         # No thumbnail recorded (e.g. imported data): show the original, never generate here.
         return Thumbnail(fieldfile.url, None, None)
     return Thumbnail("", None, None)
+
+
+def delete_pictures(pictures: list[tuple[str, dict]]) -> None:
+    """Remove stored pictures for good: each (file name, thumbnails as recorded on its row)
+    loses its file, those thumbnails, any other thumbnail easy-thumbnails made of it, and the
+    rows easy-thumbnails keeps about it (Source, Thumbnail). This holds however the thumbnails
+    were made: with no easy-thumbnails rows, only the recorded files go. The caller makes sure
+    no row still shows the file."""
+    names = [name for name, _ in pictures if name]
+    doomed = {info.get("name") for _, thumbs in pictures for info in (thumbs or {}).values()}
+    records = _easy_thumbnails_sources(names)
+    if records is not None:
+        doomed.update(records.values_list("thumbnails__name", flat=True))
+    for name in sorted(filter(None, doomed)) + names:
+        default_storage.delete(name)  # a file already gone is no error
+    if records is not None:
+        records.delete()  # its Thumbnail rows go with it (cascade)
+
+
+def _easy_thumbnails_sources(names: list[str]):
+    if not names or not apps.is_installed("easy_thumbnails"):
+        return None
+    from easy_thumbnails.models import Source
+
+    return Source.objects.filter(name__in=names)

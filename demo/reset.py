@@ -64,6 +64,6 @@ def delete_demo_data() -> int:
         deleted = users.count()
         users.delete()  # the ORM way: it finds any other app's rows that point at users
     delete_demo_files()
-    ranking.forget_images(image_ids)
+    ranking.forget_images(image_ids, seen_markers=True)
     ranking.forget_users(user_id_list)
     return deleted

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete
+from django.db.models.signals import m2m_changed, post_delete, pre_delete
 
 
 class ImagesConfig(AppConfig):
@@ -14,4 +14,5 @@ class ImagesConfig(AppConfig):
             sender=Image.users_like.through,
             dispatch_uid="images_users_like_changed",
         )
+        pre_delete.connect(signals.image_deleting, sender=Image, dispatch_uid="images_deleting")
         post_delete.connect(signals.image_deleted, sender=Image, dispatch_uid="images_deleted")

@@ -10,22 +10,26 @@ Every Redis key of the site is listed here, under REDIS_KEY_PREFIX (default "boo
 | image_ranking:week:<YYYY-MM-DD> | sorted set | 60 s       | union of the 7 days up to it    |
 | seen:<image id>:<visitor>       | string     | 1 hour     | this visitor's view was counted |
 | user:<id>:recent                | list       | 90 days    | the last 10 images they opened  |
-| image:<id>:viewers              | set        | 90 days    | users whose recent list has it  |
+| image:<id>:viewers              | set        | 90 days    | users who opened it             |
 | cache:*                         | (Django)   | per entry  | Django's cache (bookmarks.cache)|
 
-A detail view costs one round trip (one Lua script). Every function survives a Redis outage:
+A detail view costs one round trip (one Lua script). Deleted images and users are forgotten
+by `forget_images` and `forget_users` (called after the deletion commits, see images.signals
+and account.signals). Every function survives a Redis outage:
 it logs a warning and returns None, and the page says the feature is unavailable.
 """
 
-import hashlib
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
+from bookmarks.clientip import client_key
 from bookmarks.redis import REDIS_ERRORS, get_redis, rkey
 
 logger = logging.getLogger(__name__)
@@ -35,6 +39,7 @@ WEEK_TTL = 60
 SEEN_TTL = 3600
 RECENT_SIZE = 10
 RECENT_TTL = 90 * 24 * 3600
+VISITOR_SALT = "images.ranking.visitor"
 PERIODS = {"day": "Today", "week": "This week", "all": "All time"}
 
 BOT_USER_AGENT = re.compile(
@@ -82,11 +87,17 @@ def is_bot(user_agent: str) -> bool:
 
 
 def visitor_id(request) -> str:
-    """Who is looking: the user, or (anonymous) a hash of address and browser."""
+    """Who is looking, for "once per visitor per hour": a logged-in person by their account,
+    anyone else by their address (an IPv6 /64 as one, see bookmarks.clientip).
+
+    Not the session: a person on two devices has two sessions (and logging in again mints a new
+    one), but one account. Not the browser's User-Agent either: anyone can send a fresh one with
+    every request, which is how views were inflated. People behind one address (an office's NAT)
+    count as one visitor an hour: the price of not being inflatable. The address goes into Redis
+    only as a keyed hash (SECRET_KEY), which cannot be turned back into it by trying addresses."""
     if request.user.is_authenticated:
         return f"u{request.user.pk}"
-    raw = f"{request.META.get('REMOTE_ADDR', '')}|{request.headers.get('user-agent', '')}"
-    return "a" + hashlib.blake2b(raw.encode(), digest_size=10).hexdigest()
+    return "a" + salted_hmac(VISITOR_SALT, client_key(request)).hexdigest()[:20]
 
 
 # One round trip per detail view: count the view once per visitor per hour (unless a bot),
@@ -184,24 +195,78 @@ def ranking_cache_key(period: str) -> str:
 
 
 def forget_image(image_id: int) -> None:
-    """Remove a deleted image from the counters, every ranking (and its cached page part) and
-    every recent list."""
+    forget_images([image_id])
+
+
+def forget_images(image_ids: Iterable[int], *, seen_markers: bool = False) -> None:
+    """Remove deleted images from the counters, every ranking (and its cached page part) and
+    every recent list: one round trip to read their viewers, one to remove, a thousand images
+    at a time. `seen_markers` also sweeps their per-visitor "seen" keys (a SCAN: for bulk
+    resets; otherwise they expire within the hour)."""
+    ids = sorted({int(image_id) for image_id in image_ids})
+    if not ids:
+        return
     cache.delete_many([ranking_cache_key(period) for period in PERIODS])
+    days = [today() - timedelta(days=n) for n in range(DAY_TTL // 86400 + 1)]
+    sorted_sets = [ranking_key()] + [key for day in days for key in (day_key(day), week_key(day))]
     client = get_redis()
     try:
-        viewers = client.smembers(viewers_key(image_id))
+        for start in range(0, len(ids), 1000):
+            batch = ids[start : start + 1000]
+            read = client.pipeline(transaction=False)
+            for image_id in batch:
+                read.smembers(viewers_key(image_id))
+            viewers = read.execute()
+            pipe = client.pipeline(transaction=False)
+            pipe.delete(*[views_key(i) for i in batch], *[viewers_key(i) for i in batch])
+            for key in sorted_sets:
+                pipe.zrem(key, *batch)
+            for image_id, users in zip(batch, viewers, strict=True):
+                for user_id in users:
+                    pipe.lrem(recent_key(user_id), 0, image_id)
+            pipe.execute()
+        if seen_markers:
+            # seen:<image id>:<visitor> expire within the hour; a bulk reset sweeps them now.
+            wanted = {str(image_id) for image_id in ids}
+            prefix = rkey("seen") + ":"
+            stale = [
+                key
+                for key in client.scan_iter(match=_glob_escape(prefix) + "*", count=1000)
+                if key[len(prefix) :].split(":", 1)[0] in wanted
+            ]
+            for start in range(0, len(stale), 1000):
+                client.delete(*stale[start : start + 1000])
+    except REDIS_ERRORS as error:
+        logger.warning("Redis unavailable, images %s left in the rankings: %s", ids[:10], error)
+
+
+def forget_users(user_ids: Iterable[int]) -> None:
+    """Remove deleted people from Redis: their "recently viewed" lists, and their ids from every
+    image's viewers set. The sets are scanned (SCAN: Redis keeps serving meanwhile), because a
+    person stays in an image's set after the image has left their list of 10, so their list
+    alone does not say where they are. One scan however many people go at once."""
+    ids = sorted({str(user_id) for user_id in user_ids})
+    if not ids:
+        return
+    chunks = [ids[start : start + 1000] for start in range(0, len(ids), 1000)]
+    pattern = _glob_escape(rkey("image")) + ":*:viewers"
+    client = get_redis()
+    try:
         pipe = client.pipeline(transaction=False)
-        pipe.delete(views_key(image_id), viewers_key(image_id))
-        pipe.zrem(ranking_key(), image_id)
-        for n in range(DAY_TTL // 86400 + 1):
-            day = today() - timedelta(days=n)
-            pipe.zrem(day_key(day), image_id)
-            pipe.zrem(week_key(day), image_id)
-        for user_id in viewers:
-            pipe.lrem(recent_key(user_id), 0, image_id)
+        for chunk in chunks:
+            pipe.delete(*[recent_key(user_id) for user_id in chunk])
+        for n, key in enumerate(client.scan_iter(match=pattern, count=1000), start=1):
+            for chunk in chunks:
+                pipe.srem(key, *chunk)
+            if n % 1000 == 0:
+                pipe.execute()
         pipe.execute()
     except REDIS_ERRORS as error:
-        logger.warning("Redis unavailable, image %s left in the rankings: %s", image_id, error)
+        logger.warning("Redis unavailable, deleted users %s left in Redis: %s", ids[:10], error)
+
+
+def _glob_escape(text: str) -> str:
+    return re.sub(r"([*?\[\]\\])", r"\\\1", text)
 
 
 # --- Many images at once (demo data, imports, bulk deletes) -----------------------------------
@@ -234,56 +299,4 @@ def seed_views(*, totals: dict[int, int], days: dict[date, dict[int, int]] | Non
         logger.warning("Redis unavailable, no views seeded: %s", error)
         return False
     cache.delete_many([ranking_cache_key(period) for period in PERIODS])
-    return True
-
-
-def forget_images(image_ids: list[int]) -> bool:
-    """forget_image for many images: their counters, every ranking, the recent lists that hold
-    them and their "seen" markers (one SCAN over those) go; a thousand images a round trip.
-    Returns False when Redis is unavailable."""
-    cache.delete_many([ranking_cache_key(period) for period in PERIODS])
-    if not image_ids:
-        return True
-    days = [today() - timedelta(days=n) for n in range(DAY_TTL // 86400 + 1)]
-    sorted_sets = [ranking_key()] + [key for day in days for key in (day_key(day), week_key(day))]
-    wanted = {str(image_id) for image_id in image_ids}
-    try:
-        client = get_redis()
-        for start in range(0, len(image_ids), _BATCH):
-            batch = image_ids[start : start + _BATCH]
-            pipe = client.pipeline(transaction=False)
-            for image_id in batch:
-                pipe.smembers(viewers_key(image_id))
-            viewers = pipe.execute()
-            pipe = client.pipeline(transaction=False)
-            pipe.delete(*[views_key(i) for i in batch], *[viewers_key(i) for i in batch])
-            for key in sorted_sets:
-                pipe.zrem(key, *batch)
-            for image_id, users in zip(batch, viewers, strict=True):
-                for user_id in users:
-                    pipe.lrem(recent_key(user_id), 0, image_id)
-            pipe.execute()
-        seen = rkey("seen") + ":"  # seen:<image id>:<visitor>
-        stale = [
-            key
-            for key in client.scan_iter(match=seen + "*", count=1000)
-            if key[len(seen) :].split(":", 1)[0] in wanted
-        ]
-        for start in range(0, len(stale), _BATCH):
-            client.delete(*stale[start : start + _BATCH])
-    except REDIS_ERRORS as error:
-        logger.warning("Redis unavailable, images left in the rankings: %s", error)
-        return False
-    return True
-
-
-def forget_users(user_ids: list[int]) -> bool:
-    """Remove deleted users' "recently viewed" lists. False when Redis is unavailable."""
-    try:
-        client = get_redis()
-        for start in range(0, len(user_ids), _BATCH):
-            client.delete(*[recent_key(i) for i in user_ids[start : start + _BATCH]])
-    except REDIS_ERRORS as error:
-        logger.warning("Redis unavailable, recent lists of deleted users kept: %s", error)
-        return False
     return True

@@ -1,5 +1,6 @@
 import logging
 from collections.abc import Iterable
+from contextlib import nullcontext
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
@@ -88,8 +89,15 @@ def like_image(*, user, image_id: int, like: bool) -> int:
         return Image.objects.values_list("total_likes", flat=True).get(pk=image_id)
 
 
-def recount_likes(image_ids: Iterable[int]) -> None:
-    """Set total_likes from the rows, in one UPDATE (never read-modify-write in Python)."""
+RECOUNT_BATCH = 500
+
+
+def recount_likes(image_ids: Iterable[int], *, lock: bool = False) -> None:
+    """Set total_likes from the rows, in one UPDATE (never read-modify-write in Python); one
+    per 500 images. With `lock`, first wait for likes in flight on these images (like_image
+    holds the image row while it adds one), so the count sees them: for callers that do not
+    hold the rows themselves. Rows are locked in id order, so two recounts cannot deadlock."""
+    ids = sorted(set(image_ids))
     through = Image.users_like.through
     likes = (
         through.objects.filter(image_id=OuterRef("pk"))
@@ -98,4 +106,10 @@ def recount_likes(image_ids: Iterable[int]) -> None:
         .annotate(n=Count("pk"))
         .values("n")  # type: ignore[misc]  # django-stubs does not see annotations in values()
     )
-    Image.objects.filter(pk__in=list(image_ids)).update(total_likes=Coalesce(Subquery(likes), 0))
+    # The lock needs a transaction (held until it ends); a plain recount needs none of its own.
+    with transaction.atomic() if lock and ids else nullcontext():
+        for start in range(0, len(ids), RECOUNT_BATCH):
+            images = Image.objects.filter(pk__in=ids[start : start + RECOUNT_BATCH])
+            if lock:
+                list(images.select_for_update().order_by("pk").values_list("pk", flat=True))
+            images.update(total_likes=Coalesce(Subquery(likes), 0))

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
+from bookmarks import ratelimit
 from bookmarks.http import post_endpoint
 from bookmarks.paging import past_the_end
 
@@ -71,6 +72,7 @@ def image_detail(request, id, slug):
 
 @post_endpoint(LikeForm)
 def image_like(request, data):
+    ratelimit.hit("like", str(request.user.pk))  # likes and unlikes alike; a 429 past the limit
     likes = like_image(user=request.user, image_id=data["id"].pk, like=data["action"] == "like")
     return {"likes": likes}
 

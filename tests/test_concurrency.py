@@ -64,3 +64,39 @@ def test_100_concurrent_likes_unlikes_follows_and_unfollows_keep_counts_exact():
     assert set(owner.followers.all()) == set(fans[25:])
     # The last answers saw a consistent count (never more than could exist).
     assert all(0 <= body.get("likes", body.get("followers")) <= 50 for _, body in results)
+
+
+def delete_user(pk):
+    try:
+        from django.contrib.auth import get_user_model
+
+        get_user_model().objects.get(pk=pk).delete()
+        return "deleted"
+    finally:
+        connections.close_all()
+
+
+def test_likes_while_likers_delete_their_accounts_keep_the_count_exact():
+    owner = make_user("owner")
+    image = make_image(owner)
+    leaving = [make_user(f"leaving{n}") for n in range(15)]
+    arriving = [make_user(f"arriving{n}") for n in range(15)]
+    image.users_like.add(*leaving)
+    jobs = [lambda u=user: delete_user(u.pk) for user in leaving]
+    jobs += [
+        lambda u=user: post_as(u, reverse("images:like"), {"id": image.id, "action": "like"})
+        for user in arriving
+    ]
+    # Likes and deletions overlap; the last 8 jobs are deletions, so no like comes after them
+    # to recount for them.
+    deletions, likes = jobs[:15], jobs[15:]
+    jobs = [job for pair in zip(deletions[:7], likes[:7], strict=True) for job in pair]
+    jobs += likes[7:] + deletions[7:]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda job: job(), jobs))
+
+    assert results.count("deleted") == 15
+    image = Image.objects.get(pk=image.pk)
+    assert image.users_like.count() == 15
+    assert image.total_likes == 15

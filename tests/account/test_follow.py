@@ -168,3 +168,43 @@ def test_like_and_follow_forms_clean_to_the_same_kind_of_value(user, other_user)
     assert like.is_valid() and follow.is_valid()
     assert like.cleaned_data["id"] == image and isinstance(like.cleaned_data["id"], Image)
     assert follow.cleaned_data["id"] == other_user
+
+
+@pytest.fixture
+def two_follows_a_minute(settings, redis_client):
+    settings.RATE_LIMITS = {"follow": (2, 60)}
+
+
+@pytest.mark.parametrize("ajax", [True, False])
+def test_follows_past_the_limit_are_429_and_change_nothing(
+    two_follows_a_minute, auth_client, user, ajax
+):
+    from actions.models import Action
+
+    first, second, third = (make_user(name) for name in ("carol", "dave", "erin"))
+    assert follow(auth_client, first.id).status_code == 200
+    assert follow(auth_client, second.id, "unfollow").status_code == 200  # unfollowing counts
+    actions_before = Action.objects.count()
+
+    response = follow(auth_client, third.id, ajax=ajax, next=third.get_absolute_url())
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    if ajax:
+        assert response.json()["status"] == "error"
+        message = response.json()["message"]
+    else:
+        message = response.content.decode()
+        assert 'href="' + third.get_absolute_url() + '"' in message  # a way back
+    assert "Too many attempts. Please try again in" in message
+    assert not Contact.objects.filter(user_to=third).exists()
+    assert Action.objects.count() == actions_before
+
+
+def test_the_follow_limit_is_per_person(two_follows_a_minute, auth_client, user, other_user):
+    carol = make_user("carol")
+    for action in ("follow", "unfollow"):
+        follow(auth_client, carol.id, action)
+    assert follow(auth_client, carol.id).status_code == 429
+    auth_client.force_login(other_user)
+    assert follow(auth_client, carol.id).json() == {"status": "ok", "followers": 1}

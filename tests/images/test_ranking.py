@@ -93,6 +93,49 @@ def test_the_same_visitor_counts_again_after_an_hour(user, redis_client):
     assert redis_client.get(ranking.views_key(image.id)) == "2"
 
 
+def views_of(redis_client, image) -> int:
+    return int(redis_client.get(ranking.views_key(image.id)) or 0)
+
+
+def test_a_new_user_agent_does_not_make_a_new_anonymous_visitor(user, redis_client):
+    image = make_image(user)
+    for n in range(5):
+        Client(REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT=f"{BROWSER} v{n}").get(
+            image.get_absolute_url()
+        )
+    assert views_of(redis_client, image) == 1
+    Client(REMOTE_ADDR="203.0.113.8", HTTP_USER_AGENT=BROWSER).get(image.get_absolute_url())
+    assert views_of(redis_client, image) == 2
+
+
+def test_addresses_of_one_ipv6_64_are_one_anonymous_visitor(user, redis_client):
+    image = make_image(user)
+    for address in ("2001:db8:1:2::1", "2001:db8:1:2:ffff::9", "2001:db8:1:2:abcd:1:2:3"):
+        Client(REMOTE_ADDR=address, HTTP_USER_AGENT=BROWSER).get(image.get_absolute_url())
+    assert views_of(redis_client, image) == 1
+    Client(REMOTE_ADDR="2001:db8:1:3::1", HTTP_USER_AGENT=BROWSER).get(image.get_absolute_url())
+    assert views_of(redis_client, image) == 2
+
+
+def test_a_logged_in_person_counts_once_across_devices_addresses_and_logins(user, redis_client):
+    image = make_image(user)
+    viewer = make_user("viewer")
+    for n in range(3):  # three devices: three sessions, addresses and browsers, one account
+        device = Client(REMOTE_ADDR=f"198.51.100.{n + 1}", HTTP_USER_AGENT=f"{BROWSER} v{n}")
+        device.force_login(viewer)
+        device.get(image.get_absolute_url())
+    assert views_of(redis_client, image) == 1
+    # Logged in, a person is not mistaken for the others at their address.
+    Client(REMOTE_ADDR="198.51.100.1", HTTP_USER_AGENT=BROWSER).get(image.get_absolute_url())
+    assert views_of(redis_client, image) == 2
+
+
+def test_redis_holds_no_client_address(user, redis_client):
+    image = make_image(user)
+    Client(REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT=BROWSER).get(image.get_absolute_url())
+    assert not [key for key in redis_client.scan_iter("*") if "203.0.113" in key]
+
+
 @pytest.mark.parametrize(
     "agent", ["Googlebot/2.1 (+http://www.google.com/bot.html)", "curl/8.5.0", ""]
 )

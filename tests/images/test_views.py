@@ -315,3 +315,48 @@ def test_json_error_body_is_json(auth_client):
     response = auth_client.post(reverse("images:like"), {"id": "x"}, HTTP_ACCEPT="application/json")
     assert response.status_code == 400
     assert json.loads(response.content)["status"] == "error"
+
+
+# --- like rate limit ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_likes_a_minute(settings, redis_client):
+    settings.RATE_LIMITS = {"like": (2, 60)}
+
+
+@pytest.mark.parametrize("ajax", [True, False])
+def test_likes_past_the_limit_are_429_and_change_nothing(
+    two_likes_a_minute, auth_client, user, other_user, ajax
+):
+    from actions.models import Action
+
+    first, second, third = (make_image(other_user, title=t) for t in ("One", "Two", "Three"))
+    assert like(auth_client, first.id).status_code == 200
+    assert like(auth_client, second.id, "unlike").status_code == 200  # unliking counts too
+    actions_before = Action.objects.count()
+
+    response = like(auth_client, third.id, ajax=ajax, next=third.get_absolute_url())
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    if ajax:
+        assert response.json()["status"] == "error"
+        message = response.json()["message"]
+    else:
+        message = response.content.decode()
+        assert 'href="' + third.get_absolute_url() + '"' in message  # a way back
+    assert "Too many attempts. Please try again in" in message
+    third.refresh_from_db()
+    assert third.total_likes == 0
+    assert not third.users_like.exists()
+    assert Action.objects.count() == actions_before
+
+
+def test_the_like_limit_is_per_person(two_likes_a_minute, auth_client, user, other_user):
+    image = make_image(user)
+    for action in ("like", "unlike"):
+        like(auth_client, image.id, action)
+    assert like(auth_client, image.id).status_code == 429
+    auth_client.force_login(other_user)
+    assert like(auth_client, image.id).json() == {"status": "ok", "likes": 1}
