@@ -243,7 +243,7 @@ def test_png_bomb_is_refused_from_its_header(allow_loopback_fetch, httpserver, s
 
 
 def test_pixel_cap_is_checked_from_the_header(allow_loopback_fetch, httpserver, server_url):
-    allow_loopback_fetch.IMAGE_FETCH_MAX_PIXELS = 300 * 200 - 1
+    allow_loopback_fetch.IMAGE_MAX_PIXELS = 300 * 200 - 1
     httpserver.expect_request("/x.png").respond_with_data(PNG, content_type="image/png")
 
     assert fetch_error(server_url("/x.png")) == "The image is too large (300×200 pixels)"
