@@ -64,7 +64,7 @@ def render_thumbnails(content: bytes, alias_names) -> dict[str, Rendered]:
     child process. Raises ImageError (with a reason) when the image is refused or the work
     passes the ceiling; KeyError for an unknown alias."""
     specs = {alias: ALIASES[alias] for alias in alias_names}
-    limits = imaging.Limits.from_settings(max_bytes=max(len(content), 1))
+    limits = imaging.Limits.from_settings()
     return imaging.run_contained(lambda: _render(content, specs, limits), limits=limits)
 
 
