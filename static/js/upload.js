@@ -69,19 +69,32 @@
     input.focus();
   });
 
-  ["dragenter", "dragover"].forEach(function (type) {
-    zone.addEventListener(type, function (event) {
-      event.preventDefault();
-      zone.classList.add("is-dragging");
-    });
-  });
-  ["dragleave", "dragend"].forEach(function (type) {
-    zone.addEventListener(type, function () { zone.classList.remove("is-dragging"); });
-  });
-  zone.addEventListener("drop", function (event) {
+  // A file dropped anywhere on the form lands in the file field (and never makes the
+  // browser leave the page to show it).
+  function carriesFiles(event) {
+    var types = event.dataTransfer && event.dataTransfer.types;
+    return !!types && Array.prototype.indexOf.call(types, "Files") !== -1;
+  }
+  var depth = 0;  // dragenter/dragleave also fire for every child the pointer crosses
+  form.addEventListener("dragenter", function (event) {
+    if (!carriesFiles(event)) { return; }
     event.preventDefault();
+    depth += 1;
+    zone.classList.add("is-dragging");
+  });
+  form.addEventListener("dragover", function (event) {
+    if (carriesFiles(event)) { event.preventDefault(); }
+  });
+  form.addEventListener("dragleave", function () {
+    depth = Math.max(0, depth - 1);
+    if (!depth) { zone.classList.remove("is-dragging"); }
+  });
+  form.addEventListener("drop", function (event) {
+    if (!carriesFiles(event)) { return; }
+    event.preventDefault();
+    depth = 0;
     zone.classList.remove("is-dragging");
-    var file = firstImage(event.dataTransfer && event.dataTransfer.files);
+    var file = firstImage(event.dataTransfer.files);
     if (file) { useFile(file); }
   });
 

@@ -133,7 +133,7 @@ def test_frames_times_pixels_is_capped_from_the_headers():
     # Refused from the headers: no frame was decoded, here or in the child.
     assert imaging.last_stats.peak_memory < 20 * MB
     assert memory.grown < 20 * MB
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 3
 
 
 # --- the ceiling -------------------------------------------------------------------------------
@@ -263,4 +263,4 @@ def test_thumbnailing_an_animation_bomb_decodes_one_frame_in_the_child():
     assert set(rendered) == {"list", "detail"}
     assert memory.grown < 20 * MB
     assert imaging.last_stats.peak_memory < 60 * MB
-    assert imaging.last_stats.seconds < 2
+    assert imaging.last_stats.seconds < 5
