@@ -143,23 +143,37 @@ def test_animated_upload_keeps_the_animation_and_thumbnails_its_first_frame(auth
         assert picture.convert("RGB").getpixel((10, 10))[0] > 180  # the red first frame
 
 
-# --- one at a time, and only so many ------------------------------------------------------------
+# --- one at a time, and only so many (security review, part of item 3) -------------------------
 
 
-def test_a_second_bookmark_while_one_is_in_flight_is_a_429(auth_client, user, settings):
+@pytest.fixture
+def remote_image(httpserver, server_url, allow_loopback_fetch):
+    httpserver.expect_request("/photo.png").respond_with_data(
+        make_image_bytes("PNG"), content_type="image/png"
+    )
+    return server_url("/photo.png")
+
+
+def test_a_second_bookmark_while_one_is_in_flight_is_a_429(
+    auth_client, user, settings, remote_image
+):
     with one_at_a_time("bookmark", str(user.pk), ttl=30, message="busy"):
-        response = upload(auth_client, make_image_bytes("PNG"))
-    assert response.status_code == 429
+        response = auth_client.post(reverse("images:create"), {"title": "A", "url": remote_image})
+        assert response.status_code == 429
+        assert upload(auth_client, make_image_bytes("PNG")).status_code == 429
     assert "still being saved" in response.content.decode()
     assert stored_files(settings) == []
     assert upload(auth_client, make_image_bytes("PNG")).status_code == 302  # lock released
 
 
-def test_bookmarks_are_rate_limited_per_person(auth_client, settings):
+def test_bookmarks_are_rate_limited_per_person(auth_client, settings, remote_image):
     settings.RATE_LIMITS = {"bookmark": (2, 600)}
-    assert upload(auth_client, make_image_bytes("PNG")).status_code == 302
-    assert upload(auth_client, make_image_bytes("PNG")).status_code == 302
-    response = upload(auth_client, make_image_bytes("PNG"))
+    data = {"title": "A", "url": remote_image}
+    assert auth_client.post(reverse("images:create"), data).status_code == 302
+    assert auth_client.post(reverse("images:create"), data).status_code == 302  # already saved
+    response = auth_client.post(reverse("images:create"), data)
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
-    assert Image.objects.count() == 2
+    assert "Too many attempts" in response.content.decode()
+    assert upload(auth_client, make_image_bytes("PNG")).status_code == 429
+    assert Image.objects.count() == 1
