@@ -226,7 +226,7 @@ class WorkStats:
     fork_seconds: float
 
 
-last_stats: WorkStats | None = None
+last_stats: WorkStats | None = None  # of this process's last contained call
 
 
 def run_contained(work: Callable[[], T], *, limits: Limits | None = None) -> T:
@@ -238,7 +238,12 @@ def run_contained(work: Callable[[], T], *, limits: Limits | None = None) -> T:
     started = time.monotonic()
     deadline = started + limits.seconds
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError as error:  # no memory or process slot for a child just now
+        os.close(read_end)
+        os.close(write_end)
+        raise ImageError(Messages.FAILED) from error
     if pid == 0:  # the child: never returns
         os.close(read_end)
         _child(work, write_end, limits)
@@ -248,11 +253,11 @@ def run_contained(work: Callable[[], T], *, limits: Limits | None = None) -> T:
         payload, late = _read_until(read_end, deadline)
     finally:
         os.close(read_end)
-    _reap(pid, kill=late)
-    if payload is None:
+    exited_cleanly = _reap(pid, kill=late)
+    if payload is None or not exited_cleanly:
         last_stats = WorkStats(time.monotonic() - started, 0, forked - started)
         raise ImageError(Messages.TOO_SLOW if late else Messages.FAILED)
-    outcome, value, peak = pickle.loads(payload)
+    outcome, value, peak = pickle.loads(payload)  # whole: the child exited with status 0
     last_stats = WorkStats(time.monotonic() - started, peak, forked - started)
     if outcome == "ok":
         return value
@@ -268,13 +273,13 @@ def _child(work: Callable[[], object], write_end: int, limits: Limits) -> None:
         cpu = int(limits.seconds) + 1
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
         try:
-            result = ("ok", work(), 0)
+            outcome, value = "ok", work()
         except ImageError as error:
-            result = ("refused", error.message, 0)
+            outcome, value = "refused", error.message
         except MemoryError:
-            result = ("refused", Messages.TOO_MUCH_MEMORY, 0)
+            outcome, value = "refused", Messages.TOO_MUCH_MEMORY
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - start_rss
-        payload = pickle.dumps((result[0], result[1], max(peak, 0)))
+        payload = pickle.dumps((outcome, value, max(peak, 0)))
         view = memoryview(payload)
         while view:
             view = view[os.write(write_end, view) :]
@@ -299,13 +304,16 @@ def _read_until(fd: int, deadline: float) -> tuple[bytes | None, bool]:
         chunks.append(chunk)
 
 
-def _reap(pid: int, *, kill: bool) -> None:
-    """Wait for the child, killing it first when it is late."""
+def _reap(pid: int, *, kill: bool) -> bool:
+    """Wait for the child, killing it first when it is late; whether it exited with 0."""
     if kill:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
-    with contextlib.suppress(ChildProcessError):  # already reaped by someone else
-        os.waitpid(pid, 0)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:  # reaped by someone else: its exit status is unknown
+        return not kill
+    return os.waitstatus_to_exitcode(status) == 0
 
 
 def _resident_bytes() -> int:
