@@ -2,7 +2,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.files.base import ContentFile
+from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
+
+from bookmarks.imaging import ImageError, validate_image
 
 from .models import Profile
 
@@ -87,19 +91,38 @@ class UserEditForm(forms.ModelForm):
         return email
 
 
+ACCEPTED_PHOTO_TYPES = "image/jpeg,image/png,image/gif,image/webp"
+
+
 class ProfileEditForm(forms.ModelForm):
+    # A plain FileField: Django's ImageField would open the photo with Pillow in this process;
+    # bookmarks.imaging checks it (every frame decoded) in a contained child instead.
+    photo = forms.FileField(
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_PHOTO_TYPES}),
+        help_text="JPEG, PNG, GIF or WebP.",
+    )
+
     class Meta:
         model = Profile
         fields = ["date_of_birth", "photo"]
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def clean_photo(self):
-        # forms.ImageField has already checked with Pillow that this is a real image.
+        """The same checks as every image (bookmarks.imaging), with the photo's own byte cap;
+        the stored name takes its extension from the detected format."""
         photo = self.cleaned_data.get("photo")
+        if not photo or isinstance(photo, FieldFile):
+            return photo  # cleared (False), or the photo already stored
         limit = settings.PROFILE_PHOTO_MAX_BYTES
-        if photo and getattr(photo, "size", 0) > limit:
+        if photo.size > limit:
             raise forms.ValidationError(f"The photo must be {filesizeformat(limit)} or smaller.")
-        return photo
+        try:
+            content = photo.read()
+            info = validate_image(content, max_bytes=limit)
+        except ImageError as error:
+            raise forms.ValidationError(error.message) from error
+        return ContentFile(content, name=f"photo.{info.extension}")
 
 
 class FollowForm(forms.Form):

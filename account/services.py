@@ -3,7 +3,7 @@ from django.db import IntegrityError, transaction
 from actions.models import Verb
 from actions.services import create_action
 from bookmarks.http import Refused
-from bookmarks.thumbnails import delete_thumbnails, make_thumbnails
+from bookmarks.thumbnails import delete_thumbnails, render_thumbnails, store_thumbnails
 
 from .models import Contact, Profile, User
 
@@ -55,14 +55,53 @@ def follow_user(*, user_from, user_to, follow: bool) -> int:
 
 
 def save_profile(*, user_form, profile_form) -> None:
-    """Save both edit forms; remake the avatar thumbnail when the photo changed."""
-    with transaction.atomic():
-        user_form.save()
-        profile = profile_form.save()
-        if "photo" in profile_form.changed_data:
-            old_thumbnails = profile.photo_thumbnails
-            profile.photo_thumbnails = (
-                make_thumbnails(profile.photo, AVATAR_ALIASES) if profile.photo else {}
-            )
-            profile.save(update_fields=["photo_thumbnails"])
-            transaction.on_commit(lambda: delete_thumbnails(old_thumbnails))
+    """Save both edit forms. A new photo (validated by ProfileEditForm) and its avatar
+    thumbnail are made and stored before the transaction, which holds only the row writes;
+    the replaced files are removed once it commits. Raises ImageError when the avatar cannot
+    be made (nothing is then changed)."""
+    profile = profile_form.instance
+    photo_changed = "photo" in profile_form.changed_data
+    old_photo, old_thumbnails = profile_form.initial.get("photo"), profile.photo_thumbnails
+    new_files: list[str] = []
+    if photo_changed:
+        upload = profile_form.cleaned_data.get("photo")
+        if upload:
+            rendered = render_thumbnails(upload.read(), AVATAR_ALIASES)  # a contained child
+            field = Profile._meta.get_field("photo")
+            name = field.storage.save(field.generate_filename(profile, upload.name), upload)
+            new_files.append(name)
+            try:
+                profile.photo_thumbnails = store_thumbnails(name, rendered)
+            except BaseException:
+                _delete_files(new_files)
+                raise
+            profile.photo = name  # stored: saving the row writes no file
+        else:
+            profile.photo, profile.photo_thumbnails = "", {}
+    try:
+        with transaction.atomic():
+            user_form.save()
+            profile_form.save()
+            if photo_changed:
+                transaction.on_commit(lambda: _forget_photo(old_photo, old_thumbnails))
+    except BaseException:
+        delete_thumbnails(profile.photo_thumbnails if new_files else {})
+        _delete_files(new_files)
+        raise
+
+
+def _delete_files(names: list[str]) -> None:
+    storage = Profile._meta.get_field("photo").storage
+    for name in names:
+        storage.delete(name)
+
+
+def _forget_photo(photo, thumbnails: dict) -> None:
+    """Remove a replaced photo and its thumbnails, unless another profile still shows the
+    photo (demo data shares a pool of avatars)."""
+    name = getattr(photo, "name", photo)
+    if name and Profile.objects.filter(photo=name).exists():
+        return
+    delete_thumbnails(thumbnails)
+    if name:
+        _delete_files([name])

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from bookmarks import ratelimit
 from bookmarks.http import post_endpoint
+from bookmarks.imaging import ImageError
 from bookmarks.paging import past_the_end
 from images.selectors import image_page
 
@@ -42,9 +43,13 @@ def edit(request):
     profile_form = ProfileEditForm(request.POST or None, request.FILES or None, instance=profile)
     if request.method == "POST":
         if user_form.is_valid() and profile_form.is_valid():
-            save_profile(user_form=user_form, profile_form=profile_form)
-            messages.success(request, "Your profile was updated.")
-            return redirect("edit")
+            try:
+                save_profile(user_form=user_form, profile_form=profile_form)
+            except ImageError as error:  # the avatar could not be made from the photo
+                profile_form.add_error("photo", error.message)
+            else:
+                messages.success(request, "Your profile was updated.")
+                return redirect("edit")
         messages.error(request, "Your profile was not updated: please correct the errors below.")
     context = {"user_form": user_form, "profile_form": profile_form}
     context["connected_accounts"] = connected_accounts(request.user)

@@ -75,6 +75,9 @@ SOCIAL_AUTH_FACEBOOK_SECRET = os.environ.get("SOCIAL_AUTH_FACEBOOK_SECRET", "")
 SOCIAL_AUTH_REDIRECT_IS_HTTPS = env_bool("SOCIAL_AUTH_REDIRECT_IS_HTTPS", HTTPS)
 IMAGE_FETCH_ALLOW_LOOPBACK = env_bool("IMAGE_FETCH_ALLOW_LOOPBACK", False)
 IMAGE_FETCH_MAX_BYTES = int(os.environ.get("IMAGE_FETCH_MAX_BYTES", 10 * 1024 * 1024))
+# The ceiling around decoding and thumbnailing one image (a child process; bookmarks.imaging).
+IMAGE_WORK_MEMORY_MB = int(os.environ.get("IMAGE_WORK_MEMORY_MB", 512))
+IMAGE_WORK_SECONDS = float(os.environ.get("IMAGE_WORK_SECONDS", 10))
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
 LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", 15))
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
@@ -103,7 +106,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "social_django",
-    "easy_thumbnails",
     "axes",
     "account.apps.AccountConfig",
     "images.apps.ImagesConfig",
@@ -272,20 +274,13 @@ CACHES = {
     }
 }
 
-# --- Thumbnails (easy-thumbnails) ------------------------------------------------------------
-THUMBNAIL_ALIASES = {
-    "": {
-        "list": {"size": (400, 300), "crop": "smart", "quality": 85},
-        "detail": {"size": (800, 0), "crop": False, "quality": 88},
-        "avatar": {"size": (96, 96), "crop": "smart", "quality": 85},
-        "avatar_small": {"size": (40, 40), "crop": "smart", "quality": 85},
-    }
-}
-THUMBNAIL_HIGH_RESOLUTION = False
-THUMBNAIL_PRESERVE_EXTENSIONS = ("png", "gif", "webp")
+# --- Images that enter the site (fetched, uploaded, profile photos): bookmarks.imaging ------
+IMAGE_MAX_BYTES = IMAGE_FETCH_MAX_BYTES  # uploads get the same byte cap as downloads
+IMAGE_MAX_PIXELS = 40_000_000  # per frame; also Pillow's MAX_IMAGE_PIXELS
+IMAGE_MAX_FRAMES = 1000
+IMAGE_MAX_TOTAL_PIXELS = 200_000_000  # frames × pixels: at most 800 MB decoded, in all
 
 # --- Image fetching --------------------------------------------------------------------------
-IMAGE_FETCH_MAX_PIXELS = 40_000_000
 IMAGE_FETCH_CONNECT_TIMEOUT = 3.0
 IMAGE_FETCH_TOTAL_TIMEOUT = 15.0
 IMAGE_FETCH_MAX_REDIRECTS = 3

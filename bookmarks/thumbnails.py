@@ -1,33 +1,93 @@
-"""Thumbnails made once, when a picture is saved, and remembered on the row.
+"""Thumbnails made once, when a picture enters the site, and remembered on the row.
 
-easy-thumbnails would otherwise check (on disk or in its tables) whether a thumbnail exists
-each time a template asks for one: a query or a stat per picture on every list page. We make
-the thumbnails of the given aliases at save time and keep their names and sizes in a JSON
-field, so rendering a page costs nothing but string formatting.
+`render_thumbnails(content, aliases)` draws them from the *first frame* only, in a contained
+child process (bookmarks.imaging: memory and time ceiling), and returns their bytes; nothing is
+stored yet, so callers make every file before their database transaction. `store_thumbnails`
+then writes them next to the stored original and returns what the row keeps in its
+`thumbnails` JSON field (name, width, height per alias), so rendering a page costs nothing but
+string formatting (`thumbnail_for`).
+
+Output, per alias: scaled down (never up) with Lanczos, "smart" crops trimmed from the edges
+with the least detail, EXIF orientation applied; JPEG sources give JPEG, PNG and GIF give PNG
+(a GIF's first frame is a still picture: PNG keeps its colours and transparency), WebP gives
+WebP. Names follow `<original>.<W>x<H>_q<quality>[_crop-smart].<ext>`.
 """
 
-from django.apps import apps
+import io
+import math
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from easy_thumbnails.alias import aliases as alias_registry
-from easy_thumbnails.files import get_thumbnailer
+from PIL import Image, ImageOps
+
+from . import imaging
 
 
-def make_thumbnails(fieldfile, alias_names) -> dict[str, dict]:
-    """Make the thumbnails of `alias_names` for a stored file; all of them or none (the ones
-    made before a failure are removed)."""
-    thumbnailer = get_thumbnailer(fieldfile)
-    made = {}
+@dataclass(frozen=True)
+class Spec:
+    width: int
+    height: int  # 0: any height (scale to the width)
+    crop: bool
+    quality: int
+
+    def suffix(self) -> str:
+        crop = "_crop-smart" if self.crop else ""
+        return f"{self.width}x{self.height}_q{self.quality}{crop}"
+
+
+ALIASES: dict[str, Spec] = {
+    "list": Spec(400, 300, crop=True, quality=85),
+    "detail": Spec(800, 0, crop=False, quality=88),
+    "avatar": Spec(96, 96, crop=True, quality=85),
+    "avatar_small": Spec(40, 40, crop=True, quality=85),
+}
+
+# Source format -> (Pillow format to write, extension).
+_OUTPUT = {"JPEG": ("JPEG", "jpg"), "PNG": ("PNG", "png"), "GIF": ("PNG", "png")}
+_OUTPUT["WEBP"] = ("WEBP", "webp")
+_SMART_CROP_STEP = 10  # pixels trimmed per comparison
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One thumbnail, drawn but not stored."""
+
+    content: bytes
+    extension: str
+    width: int
+    height: int
+
+
+def render_thumbnails(content: bytes, alias_names) -> dict[str, Rendered]:
+    """Draw the thumbnails of `alias_names` from the first frame of `content`, in a contained
+    child process. Raises ImageError (with a reason) when the image is refused or the work
+    passes the ceiling; KeyError for an unknown alias."""
+    specs = {alias: ALIASES[alias] for alias in alias_names}
+    limits = imaging.Limits.from_settings()
+    return imaging.run_contained(lambda: _render(content, specs, limits), limits=limits)
+
+
+def store_thumbnails(source_name: str, rendered: dict[str, Rendered]) -> dict[str, dict]:
+    """Write rendered thumbnails beside `source_name`; all of them or none (the ones written
+    before a failure are removed). Returns the JSON the row keeps."""
+    made: dict[str, dict] = {}
     try:
-        for alias in alias_names:
-            options = alias_registry.get(alias)
-            if options is None:
-                raise KeyError(f"Unknown thumbnail alias {alias!r} (see THUMBNAIL_ALIASES)")
-            thumb = thumbnailer.get_thumbnail(options)
-            made[alias] = {"name": thumb.name, "width": thumb.width, "height": thumb.height}
+        for alias, thumb in rendered.items():
+            name = f"{source_name}.{ALIASES[alias].suffix()}.{thumb.extension}"
+            name = default_storage.save(name, ContentFile(thumb.content))
+            made[alias] = {"name": name, "width": thumb.width, "height": thumb.height}
     except BaseException:
         delete_thumbnails(made)
         raise
     return made
+
+
+def make_thumbnails(fieldfile, alias_names) -> dict[str, dict]:
+    """Render and store the thumbnails of an already stored file (demo data, tests)."""
+    with fieldfile.open("rb") as source:
+        content = source.read()
+    return store_thumbnails(fieldfile.name, render_thumbnails(content, alias_names))
 
 
 def delete_thumbnails(thumbnails: dict) -> None:
@@ -57,26 +117,104 @@ def thumbnail_for(thumbnails: dict, alias: str, fieldfile) -> Thumbnail:
     return Thumbnail("", None, None)
 
 
+# --- in the child ------------------------------------------------------------------------------
+
+
+def _render(content: bytes, specs: dict[str, Spec], limits: imaging.Limits) -> dict[str, Rendered]:
+    with imaging.pillow_verdicts(limits):
+        image, info = imaging.open_checked(content, limits)
+        with image:
+            _reduce_while_decoding(image, specs.values())
+            image.load()  # the first frame, and only it
+            frame = image
+            if image.getexif().get(0x0112, 1) != 1:
+                frame = ImageOps.exif_transpose(image)
+            if "transparency" in frame.info:
+                frame = frame.convert("RGBA")
+            elif frame.mode not in ("L", "LA", "RGB", "RGBA"):
+                frame = frame.convert("RGBA" if "A" in frame.mode else "RGB")
+            output, extension = _OUTPUT[info.format]
+            return {
+                alias: _encode(_fit(frame, spec), spec, output, extension)
+                for alias, spec in specs.items()
+            }
+
+
+def _scale(size: tuple[int, int], spec: Spec) -> float:
+    width, height = size
+    scale = max(spec.width / width, spec.height / height) if spec.crop else spec.width / width
+    return min(scale, 1.0)  # never upscale
+
+
+def _reduce_while_decoding(image: Image.Image, specs) -> None:
+    """Let a JPEG decode at 1/2, 1/4 or 1/8 scale when every thumbnail is still that small."""
+    if image.format not in ("JPEG", "MPO"):
+        return
+    orientation = image.getexif().get(0x0112, 1)
+    width, height = image.size
+    if orientation in (5, 6, 7, 8):  # turned a quarter: the thumbnails' sides swap
+        width, height = height, width
+    needed = [0, 0]
+    for spec in specs:
+        scale = _scale((width, height), spec)
+        needed[0] = max(needed[0], math.ceil(width * scale))
+        needed[1] = max(needed[1], math.ceil(height * scale))
+    if orientation in (5, 6, 7, 8):
+        needed.reverse()
+    image.draft(image.mode, (needed[0], needed[1]))
+
+
+def _fit(frame: Image.Image, spec: Spec) -> Image.Image:
+    scale = _scale(frame.size, spec)
+    width = max(1, round(frame.width * scale))
+    height = max(1, round(frame.height * scale))
+    thumb = frame.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    if spec.crop:
+        thumb = _smart_crop(thumb, min(spec.width, width), min(spec.height, height))
+    return thumb
+
+
+def _smart_crop(image: Image.Image, width: int, height: int) -> Image.Image:
+    """Crop to width×height by trimming, step by step, whichever opposite edge strip carries
+    less detail (lower entropy): faces and subjects stay, plain backgrounds go."""
+    left, top, right, bottom = 0, 0, image.width, image.height
+    while right - left > width:
+        step = min(_SMART_CROP_STEP, right - left - width)
+        first = image.crop((left, top, left + step, bottom)).entropy()
+        last = image.crop((right - step, top, right, bottom)).entropy()
+        if first < last:
+            left += step
+        else:
+            right -= step
+    while bottom - top > height:
+        step = min(_SMART_CROP_STEP, bottom - top - height)
+        first = image.crop((left, top, right, top + step)).entropy()
+        last = image.crop((left, bottom - step, right, bottom)).entropy()
+        if first < last:
+            top += step
+        else:
+            bottom -= step
+    return image.crop((left, top, right, bottom))
+
+
+def _encode(thumb: Image.Image, spec: Spec, output: str, extension: str) -> Rendered:
+    buffer = io.BytesIO()
+    if output == "JPEG":
+        if thumb.mode not in ("L", "RGB"):
+            thumb = thumb.convert("RGB")
+        progressive = max(thumb.size) >= 100
+        thumb.save(buffer, "JPEG", quality=spec.quality, optimize=True, progressive=progressive)
+    elif output == "WEBP":
+        thumb.save(buffer, "WEBP", quality=spec.quality)
+    else:
+        thumb.save(buffer, "PNG", optimize=True)
+    return Rendered(buffer.getvalue(), extension, thumb.width, thumb.height)
+
+
 def delete_pictures(pictures: list[tuple[str, dict]]) -> None:
     """Remove stored pictures for good: each (file name, thumbnails as recorded on its row)
-    loses its file, those thumbnails, any other thumbnail easy-thumbnails made of it, and the
-    rows easy-thumbnails keeps about it (Source, Thumbnail). This holds however the thumbnails
-    were made: with no easy-thumbnails rows, only the recorded files go. The caller makes sure
-    no row still shows the file."""
+    loses its file and those thumbnails. The caller makes sure no row still shows the file."""
     names = [name for name, _ in pictures if name]
     doomed = {info.get("name") for _, thumbs in pictures for info in (thumbs or {}).values()}
-    records = _easy_thumbnails_sources(names)
-    if records is not None:
-        doomed.update(records.values_list("thumbnails__name", flat=True))
     for name in sorted(filter(None, doomed)) + names:
         default_storage.delete(name)  # a file already gone is no error
-    if records is not None:
-        records.delete()  # its Thumbnail rows go with it (cascade)
-
-
-def _easy_thumbnails_sources(names: list[str]):
-    if not names or not apps.is_installed("easy_thumbnails"):
-        return None
-    from easy_thumbnails.models import Source
-
-    return Source.objects.filter(name__in=names)

@@ -12,7 +12,6 @@ import random
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from easy_thumbnails.models import Source
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFilter
 
@@ -120,9 +119,8 @@ def _delete_files_under(directory: str) -> None:
 
 
 def delete_demo_files() -> None:
-    """Remove every demo picture, avatar and thumbnail, and easy-thumbnails' records of them."""
+    """Remove every demo picture, avatar and thumbnail."""
     _delete_files_under(FILES_DIR)
-    Source.objects.filter(name__startswith=FILES_DIR + "/").delete()
 
 
 def _store(name: str, content: bytes, fieldfile, aliases) -> tuple[str, dict]:

@@ -19,8 +19,8 @@ Defences, in order:
   thread that is given up on at the deadline, a watchdog shuts the socket down at the deadline
   (the socket timeout alone restarts with every byte), and at most `MAX_INTERIM_RESPONSES`
   `100 Continue` answers are skipped. No proxy or .netrc from the environment.
-- A byte cap while streaming, Pillow's verdict on the bytes (format, pixel count from the
-  header before decoding, a full decode).
+- A byte cap while streaming, then the site's one image gate on the bytes (bookmarks.imaging:
+  format, pixels and frames from the headers, a full decode in a contained child process).
 
 What a prober learns. Whoever pastes a URL sees our answer, so the answer must not turn the
 server into a port scanner. Everything that goes wrong before a whole response head has
@@ -36,14 +36,13 @@ for each, so the per-person in-flight lock and rate limit (images/services.py) b
 """
 
 import http.client
-import io
 import ipaddress
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
@@ -55,10 +54,11 @@ import urllib3.connection
 import urllib3.connectionpool
 from django.conf import settings
 from django.core.files.base import ContentFile
-from PIL import Image, UnidentifiedImageError
 from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import EXTRA_BLOCKED_NET_RANGES, InvalidIPAddress
 from requests_hardened.ip_filter_adapter import IPFilterAdapter
+
+from bookmarks.imaging import ImageError, validate_image
 
 _T = TypeVar("_T")
 
@@ -86,12 +86,6 @@ _REFUSED_PORTS = frozenset(
     }
 )
 
-# Pillow's format name -> file extension. Only these are accepted.
-EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
-# Pillow's JPEG opener calls a JPEG that carries extra pictures (many phone cameras write
-# them) "MPO"; it is a JPEG to everyone else.
-_FORMAT_ALIASES = {"MPO": "JPEG"}
-_PILLOW_FORMATS = tuple(EXTENSIONS)
 # Content types that say nothing about the content; the bytes decide.
 _NEUTRAL_CONTENT_TYPES = {"application/octet-stream", "binary/octet-stream"}
 
@@ -113,10 +107,7 @@ class Messages:
     INTERRUPTED = "The download was interrupted"
     TOO_BIG = "The file is larger than {limit}"
     NOT_AN_IMAGE = "That is not an image ({content_type})"
-    UNSUPPORTED = "That is not a JPEG, PNG, GIF or WebP image"
-    DAMAGED = "The image is damaged or incomplete"
-    TOO_MANY_PIXELS = "The image is too large ({width}×{height} pixels)"
-    TOO_MANY_PIXELS_FOR_PILLOW = "The image is too large (over {limit} pixels)"
+    # What is wrong with the bytes themselves: bookmarks.imaging.Messages.
 
 
 class FetchError(Exception):
@@ -131,7 +122,7 @@ class FetchError(Exception):
 class FetchedImage:
     content: bytes = field(repr=False)
     format: str  # Pillow's name: "JPEG" | "PNG" | "GIF" | "WEBP"
-    extension: str  # from the real format, never from the URL
+    extension: str  # from the real format, never from the URL (one of imaging.EXTENSIONS)
     width: int
     height: int
 
@@ -142,7 +133,6 @@ class FetchedImage:
 @dataclass(frozen=True)
 class _Limits:
     max_bytes: int
-    max_pixels: int
     connect_timeout: float
     total_timeout: float
     max_redirects: int
@@ -153,7 +143,6 @@ class _Limits:
         # Read at call time, so tests and deployments can change them without a reload.
         return cls(
             max_bytes=getattr(settings, "IMAGE_FETCH_MAX_BYTES", 10 * 1024 * 1024),
-            max_pixels=getattr(settings, "IMAGE_FETCH_MAX_PIXELS", 40_000_000),
             connect_timeout=getattr(settings, "IMAGE_FETCH_CONNECT_TIMEOUT", 3.0),
             total_timeout=getattr(settings, "IMAGE_FETCH_TOTAL_TIMEOUT", 15.0),
             max_redirects=getattr(settings, "IMAGE_FETCH_MAX_REDIRECTS", 3),
@@ -544,43 +533,14 @@ def _too_big(limits: _Limits) -> str:
 
 
 def _verify_image(content: bytes, limits: _Limits) -> FetchedImage:
-    with _pillow_verdicts(limits):
-        # Opening reads the header only: the size is known before anything is decoded.
-        with Image.open(io.BytesIO(content), formats=_PILLOW_FORMATS) as image:
-            pillow_format, (width, height) = image.format, image.size
-            if width * height > limits.max_pixels:
-                raise FetchError(Messages.TOO_MANY_PIXELS.format(width=width, height=height))
-            image.verify()
-        # verify() checks structure (and PNG checksums) but decodes no pixels; a full load of
-        # a fresh copy (verify leaves the first unusable) catches truncated picture data.
-        with Image.open(io.BytesIO(content), formats=_PILLOW_FORMATS) as image:
-            image.load()
-    assert pillow_format is not None  # open() above accepts only _PILLOW_FORMATS
-    image_format = _FORMAT_ALIASES.get(pillow_format, pillow_format)
+    try:
+        info = validate_image(content, max_bytes=limits.max_bytes)
+    except ImageError as error:
+        raise FetchError(error.message) from error
     return FetchedImage(
         content=content,
-        format=image_format,
-        extension=EXTENSIONS[image_format],
-        width=width,
-        height=height,
+        format=info.format,
+        extension=info.extension,
+        width=info.width,
+        height=info.height,
     )
-
-
-@contextmanager
-def _pillow_verdicts(limits: _Limits) -> Iterator[None]:
-    """Turn Pillow's exceptions into our reasons."""
-    try:
-        yield
-    except FetchError:
-        raise
-    except UnidentifiedImageError as exc:
-        raise FetchError(Messages.UNSUPPORTED) from exc
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        # Pillow's own guard fires while opening, above its global limit, before we see the
-        # size. (The warning only arrives as an exception when warnings are errors.)
-        limit = min(limits.max_pixels, Image.MAX_IMAGE_PIXELS or limits.max_pixels)
-        raise FetchError(Messages.TOO_MANY_PIXELS_FOR_PILLOW.format(limit=f"{limit:,}")) from exc
-    except Exception as exc:
-        # Pillow reports damaged data as OSError, SyntaxError, ValueError, EOFError,
-        # struct.error… depending on the format and on where the damage is.
-        raise FetchError(Messages.DAMAGED) from exc

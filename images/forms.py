@@ -1,21 +1,38 @@
 from django import forms
 
+from bookmarks.imaging import ImageError, check_size, validate_image
+
 from .fetch import FetchError, check_url
 from .models import Image
+from .services import Upload
 
 MAX_ID = 2**63 - 1
+ACCEPTED_TYPES = "image/jpeg,image/png,image/gif,image/webp"
 
 
 class ImageCreateForm(forms.ModelForm):
+    """An image address to download, or a file from the person's device (exactly one)."""
+
     url = forms.URLField(
         label="Image address",
         max_length=2000,
         assume_scheme="https",
+        required=False,
     )
+    # A plain FileField: Django's ImageField would open the file with Pillow in this
+    # process; bookmarks.imaging checks it in a contained child instead.
+    image = forms.FileField(
+        label="…or a file from your device",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_TYPES}),
+        help_text="JPEG, PNG, GIF or WebP. Drop a file here or paste an image.",
+    )
+
+    field_order = ["title", "url", "image", "description"]
 
     class Meta:
         model = Image
-        fields = ["title", "url", "description"]
+        fields = ["title", "url", "description"]  # `image` is not the model's file: see above
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
@@ -24,16 +41,41 @@ class ImageCreateForm(forms.ModelForm):
         self.fields["description"].widget.attrs["maxlength"] = 5000
 
     def clean_url(self):
+        url = self.cleaned_data["url"]
+        if not url:
+            return ""
         try:
-            return check_url(self.cleaned_data["url"])
+            return check_url(url)
         except FetchError as error:
             raise forms.ValidationError(str(error)) from error
+
+    def clean_image(self):
+        file = self.cleaned_data.get("image")
+        if not file:
+            return None
+        try:
+            check_size(file.size)  # before reading a byte of it
+            content = file.read()
+            return Upload(content=content, info=validate_image(content))
+        except ImageError as error:
+            raise forms.ValidationError(error.message) from error
 
     def clean_description(self):
         description = self.cleaned_data.get("description", "")
         if len(description) > 5000:
             raise forms.ValidationError("Keep the description under 5000 characters.")
         return description
+
+    def clean(self):
+        cleaned = super().clean()
+        url, upload = cleaned.get("url"), cleaned.get("image")
+        if "url" in self.errors or "image" in self.errors:
+            return cleaned
+        if url and upload:
+            raise forms.ValidationError("Give an image address or a file, not both.")
+        if not url and not upload:
+            raise forms.ValidationError("Give the address of an image, or choose a file.")
+        return cleaned
 
 
 class LikeForm(forms.Form):

@@ -15,7 +15,7 @@ class Image(models.Model):
     )
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, blank=True)
-    url = models.URLField("source URL", max_length=2000)
+    url = models.URLField("source URL", max_length=2000, blank=True)  # empty for uploads
     image = models.ImageField(upload_to="images/%Y/%m/%d/")
     thumbnails = models.JSONField(default=dict, blank=True, editable=False)
     description = models.TextField(blank=True)
@@ -32,7 +32,12 @@ class Image(models.Model):
             models.Index(fields=["user", "-created"], name="images_user_newest_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["user", "url"], name="images_image_unique_user_url"),
+            # A person bookmarks an address once; uploads (no address) are each their own.
+            models.UniqueConstraint(
+                fields=["user", "url"],
+                condition=~models.Q(url=""),
+                name="images_image_unique_user_url",
+            ),
         ]
 
     def __str__(self):

@@ -1,7 +1,9 @@
 import logging
 from collections.abc import Iterable
 from contextlib import nullcontext
+from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -9,7 +11,8 @@ from django.utils.text import slugify
 
 from actions.models import Verb
 from actions.services import create_action
-from bookmarks.thumbnails import delete_thumbnails, make_thumbnails
+from bookmarks.imaging import ImageInfo
+from bookmarks.thumbnails import delete_thumbnails, render_thumbnails, store_thumbnails
 
 from .fetch import download_image
 from .models import THUMBNAIL_ALIASES, Image
@@ -27,28 +30,48 @@ class AlreadyBookmarked(Exception):
         self.image = image
 
 
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded picture that passed bookmarks.imaging.validate_image (see ImageCreateForm)."""
+
+    content: bytes
+    info: ImageInfo
+
+
 def existing_bookmark(*, user, url: str) -> Image | None:
+    if not url:
+        return None  # uploads have no address: each one is a bookmark of its own
     return Image.objects.filter(user=user, url=url).first()
 
 
-def bookmark_image(*, user, url: str, title: str, description: str = "") -> Image:
-    """Download the image at `url` (safely, see images.fetch), store it with its thumbnails,
-    and record the action. Raises FetchError with a user-readable reason, AlreadyBookmarked
-    when this user saved this URL before, or StoreError when storing failed. Leaves no file
-    without a row nor a row without a file.
+def bookmark_image(
+    *, user, title: str, url: str = "", upload: Upload | None = None, description: str = ""
+) -> Image:
+    """Store a picture with its thumbnails and record the action: the image at `url`
+    (downloaded safely, see images.fetch), or a validated `upload` (then `url` stays empty).
+
+    Raises FetchError or ImageError with a user-readable reason, AlreadyBookmarked when this
+    user saved this URL before, or StoreError when storing failed. Every file is made before
+    the transaction, which holds only the row writes; a failure leaves no file without a row
+    nor a row without a file.
     """
-    existing = existing_bookmark(user=user, url=url)
-    if existing:
-        raise AlreadyBookmarked(existing)
-    fetched = download_image(url)  # network I/O: outside the transaction
+    if upload is None:
+        existing = existing_bookmark(user=user, url=url)
+        if existing:
+            raise AlreadyBookmarked(existing)
+        fetched = download_image(url)  # network I/O and a full decode, in a child process
+        content, extension = fetched.content, fetched.extension
+    else:
+        url, content, extension = "", upload.content, upload.info.extension
+    rendered = render_thumbnails(content, THUMBNAIL_ALIASES)  # in a child process, too
     image = Image(user=user, title=title, url=url, description=description)
-    content = fetched.as_file(slugify(title)[:60].strip("-") or "image")
+    stem = slugify(title)[:60].strip("-") or "image"
     stored_names = []
     try:
+        image.image.save(f"{stem}.{extension}", ContentFile(content), save=False)
+        stored_names.append(image.image.name)
+        image.thumbnails = store_thumbnails(image.image.name, rendered)
         with transaction.atomic():
-            image.image.save(content.name, content, save=False)
-            stored_names.append(image.image.name)
-            image.thumbnails = make_thumbnails(image.image, THUMBNAIL_ALIASES)
             image.save()
             create_action(user, Verb.BOOKMARKED, image)
     except Exception as error:
@@ -58,7 +81,7 @@ def bookmark_image(*, user, url: str, title: str, description: str = "") -> Imag
             existing = existing_bookmark(user=user, url=url)
             if existing:
                 raise AlreadyBookmarked(existing) from error
-        logger.exception("Could not store a bookmarked image (%s)", url)
+        logger.exception("Could not store a bookmarked image (%s)", url or "upload")
         raise StoreError("We could not save the image just now. Please try again.") from error
     except BaseException:
         _discard_files(image, stored_names)

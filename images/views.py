@@ -6,8 +6,10 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
 from bookmarks import ratelimit
-from bookmarks.http import post_endpoint
+from bookmarks.http import post_endpoint, rate_limited_response
+from bookmarks.imaging import ImageError
 from bookmarks.paging import past_the_end
+from bookmarks.ratelimit import Busy, RateLimited, hit, one_at_a_time
 
 from . import ranking, selectors
 from .fetch import FetchError
@@ -21,34 +23,53 @@ from .services import (
     like_image,
 )
 
+BUSY_BOOKMARKING = "Your previous image is still being saved. Try again in a moment."
+
 
 @login_required
 def image_create(request):
-    if request.method == "POST":
-        form = ImageCreateForm(request.POST)
-    else:
+    if request.method != "POST":
         form = ImageCreateForm(initial={k: request.GET.get(k, "")[:2000] for k in ("url", "title")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            image = bookmark_image(user=request.user, **form.cleaned_data)
-        except AlreadyBookmarked as already:
-            messages.info(request, "You had already bookmarked this image.")
-            return redirect(already.image)
-        except FetchError as error:
-            form.add_error("url", str(error))
-        except StoreError as error:
-            form.add_error(None, str(error))
-            context = {"section": "images", "form": form}
-            return render(request, "images/image/create.html", context, status=503)
-        else:
-            messages.success(request, "Image bookmarked.")
-            return redirect(image)
-    elif request.method == "GET" and form.initial.get("url"):
         existing = existing_bookmark(user=request.user, url=form.initial["url"])
         if existing:
             messages.info(request, "You had already bookmarked this image.")
             return redirect(existing)
-    status = 400 if request.method == "POST" else 200  # the form was refused
+        return _create_page(request, form)
+    key = str(request.user.pk)
+    try:  # one bookmark at a time per person (each may fetch and decode), and only so many
+        with one_at_a_time("bookmark", key, ttl=60, message=BUSY_BOOKMARKING):
+            hit("bookmark", key)
+            return _bookmark(request, ImageCreateForm(request.POST, request.FILES))
+    except (RateLimited, Busy) as refusal:
+        return rate_limited_response(request, refusal)
+
+
+def _bookmark(request, form):
+    if not form.is_valid():
+        return _create_page(request, form, status=400)
+    data = form.cleaned_data
+    try:
+        image = bookmark_image(
+            user=request.user,
+            title=data["title"],
+            url=data["url"],
+            upload=data["image"],
+            description=data["description"],
+        )
+    except AlreadyBookmarked as already:
+        messages.info(request, "You had already bookmarked this image.")
+        return redirect(already.image)
+    except (FetchError, ImageError) as error:
+        form.add_error("image" if data["image"] else "url", error.message)
+        return _create_page(request, form, status=400)
+    except StoreError as error:
+        form.add_error(None, str(error))
+        return _create_page(request, form, status=503)
+    messages.success(request, "Image bookmarked.")
+    return redirect(image)
+
+
+def _create_page(request, form, status=200):
     context = {"section": "images", "form": form}
     return render(request, "images/image/create.html", context, status=status)
 

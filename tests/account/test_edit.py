@@ -1,12 +1,29 @@
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import OperationalError, connection
 from django.urls import reverse
 from PIL import Image as PILImage
 
 from account.models import Profile
 from tests.factories import png_bytes
+from tests.images.imagedata import (
+    PeakMemory,
+    make_gif_bomb,
+    make_image_bytes,
+    make_png_bomb,
+    make_truncated_jpeg,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+def stored_files(settings):
+    root = settings.MEDIA_ROOT
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
 def edit(client, **extra):
@@ -87,3 +104,162 @@ def test_admin_created_user_gets_a_profile(client, django_user_model):
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Profile.objects.filter(user__username="eve").count() == 1
+
+
+# --- photos get the checks of every image (security review, items 2, 7 and 9) ------------------
+
+MB = 1024 * 1024
+
+
+def photo_upload(content: bytes, name: str, content_type="application/octet-stream"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def test_photo_gets_its_extension_from_its_content(auth_client, user):
+    gif = make_image_bytes("GIF", (120, 80))
+    for name in ("me.pdf", "me.ps", "me.tif", "me"):
+        response = edit(auth_client, photo=photo_upload(gif, name))
+        assert response.status_code == 302, name
+        profile = Profile.objects.get(user=user)
+        assert profile.photo.name.endswith(".gif"), (name, profile.photo.name)
+        assert profile.photo_thumbnails["avatar"]["name"].endswith(".png")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (make_image_bytes("TIFF", (120, 80)), "That is not a JPEG, PNG, GIF or WebP image"),
+        (make_image_bytes("BMP", (120, 80)), "That is not a JPEG, PNG, GIF or WebP image"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"/>',
+            "That is not a JPEG, PNG, GIF or WebP image",
+        ),
+        (make_truncated_jpeg(), "The image is damaged or incomplete"),
+    ],
+    ids=["tiff", "bmp", "svg", "truncated"],
+)
+def test_photo_that_is_not_jpeg_png_gif_or_webp_is_refused(auth_client, user, content, message):
+    response = edit(auth_client, photo=photo_upload(content, "me.png"))
+    assert response.status_code == 400
+    assert response.context["profile_form"].errors["photo"] == [message]
+    assert not Profile.objects.get(user=user).photo
+
+
+def test_photo_with_too_many_pixels_is_refused_from_its_header(auth_client, user, settings):
+    settings.IMAGE_MAX_PIXELS = 4_000_000
+    # 108 bytes, 3000×3000 × 3 frames (the review's was 9000×9000: 16 s and 2.9 GB).
+    bomb = make_gif_bomb(3000, 3000, frames=3)
+    with PeakMemory() as memory:
+        response = edit(auth_client, photo=photo_upload(bomb, "me.gif"))
+    assert response.status_code == 400
+    assert response.context["profile_form"].errors["photo"] == [
+        "The image is too large (3000×3000 pixels)"
+    ]
+    assert memory.grown < 20 * MB
+    assert not Profile.objects.get(user=user).photo
+
+
+def test_pillow_guard_is_at_our_cap_and_its_warning_is_an_error(tmp_path):
+    # In a fresh process as the site starts (pytest manages warning filters in its own).
+    bomb = tmp_path / "just-over.png"
+    bomb.write_bytes(make_png_bomb(8000, 5001))  # 40.008 MP: Pillow only warns by default
+    script = (
+        "import django; django.setup()\n"
+        "from PIL import Image\n"
+        "print(Image.MAX_IMAGE_PIXELS)\n"
+        "try:\n"
+        "    Image.open(sys.argv[1])\n"
+        "except Image.DecompressionBombWarning:\n"
+        "    print('refused')\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bookmarks.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys\n" + script, str(bomb)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.split() == ["40000000", "refused"]
+
+
+def test_png_photo_bomb_is_refused(auth_client, user, settings):
+    bomb = make_png_bomb(12_000, 12_000)  # ~15 kB (the review's 17.5 kB PNG took 771 MB)
+    with PeakMemory() as memory:
+        response = edit(auth_client, photo=photo_upload(bomb, "me.png"))
+    assert response.status_code == 400
+    assert response.context["profile_form"].errors["photo"] == [
+        "The image is too large (over 40,000,000 pixels)"
+    ]
+    assert memory.grown < 20 * MB
+    assert stored_files(settings) == []
+
+
+def test_animated_photo_is_thumbnailed_from_its_first_frame_outside_the_worker(auth_client, user):
+    bomb = make_gif_bomb(3000, 3000, frames=3)  # accepted: 27 MP in all
+    with PeakMemory() as memory:
+        response = edit(auth_client, photo=photo_upload(bomb, "me.gif"))
+    assert response.status_code == 302
+    assert memory.grown < 40 * MB  # before: every frame resized here (+300 MB)
+    avatar = Profile.objects.get(user=user).photo_thumbnails["avatar"]
+    assert (avatar["width"], avatar["height"]) == (96, 96)
+
+
+def test_replacing_a_photo_removes_the_old_files_and_keeps_the_new(
+    auth_client, user, settings, django_capture_on_commit_callbacks
+):
+    edit(auth_client, photo=photo_upload(png_bytes(), "one.png"))
+    first = Profile.objects.get(user=user)
+    with django_capture_on_commit_callbacks(execute=True):
+        edit(auth_client, photo=photo_upload(make_image_bytes("JPEG", (200, 200)), "two.png"))
+    second = Profile.objects.get(user=user)
+    assert second.photo.name.endswith(".jpg")
+    names = {p.relative_to(settings.MEDIA_ROOT).as_posix() for p in stored_files(settings)}
+    assert names == {second.photo.name, second.photo_thumbnails["avatar"]["name"]}
+    assert first.photo.name not in names
+
+
+def test_clearing_the_photo_removes_its_files(
+    auth_client, user, settings, django_capture_on_commit_callbacks
+):
+    edit(auth_client, photo=photo_upload(png_bytes(), "one.png"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = edit(auth_client, **{"photo-clear": "on"})
+    assert response.status_code == 302
+    profile = Profile.objects.get(user=user)
+    assert not profile.photo and profile.photo_thumbnails == {}
+    assert stored_files(settings) == []
+
+
+def test_database_failure_leaves_no_new_photo_file(auth_client, user, settings):
+    def refuse_profile_update(execute, sql, params, many, context):
+        if sql.startswith('UPDATE "account_profile"'):
+            raise OperationalError("database is gone for a moment")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse_profile_update), pytest.raises(OperationalError):
+        edit(auth_client, photo=photo_upload(png_bytes(), "me.png"))
+    assert stored_files(settings) == []
+    assert not Profile.objects.get(user=user).photo
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_transaction_is_open_while_the_avatar_is_made(auth_client, monkeypatch):
+    work = []
+    real_resize, real_fork = PILImage.Image.resize, os.fork
+
+    def resize(self, *args, **kwargs):
+        work.append(("resize in the worker", connection.in_atomic_block))
+        return real_resize(self, *args, **kwargs)
+
+    def fork():
+        work.append(("fork a contained child", connection.in_atomic_block))
+        return real_fork()
+
+    monkeypatch.setattr(PILImage.Image, "resize", resize)
+    monkeypatch.setattr(os, "fork", fork)
+    response = edit(auth_client, photo=photo_upload(make_gif_bomb(1500, 1500, 5), "me.gif"))
+    assert response.status_code == 302
+    assert work, "no image work seen at all"
+    assert [step for step in work if step[1]] == []

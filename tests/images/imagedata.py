@@ -61,3 +61,51 @@ def make_png_bomb(width=20_000, height=20_000) -> bytes:
         + chunk(b"IDAT", compressed)
         + chunk(b"IEND", b"")
     )
+
+
+def make_gif_bomb(width=2000, height=2000, frames=10) -> bytes:
+    """An animated GIF whose canvas is `width`×`height` but whose frames are 1×1 patches: a
+    few hundred bytes that decode to frames × width × height pixels (4000×4000×10 is the
+    269-byte GIF of the security review). Written by the GIF spec, not by Pillow."""
+    out = bytearray(b"GIF89a")
+    out += struct.pack("<HHBBB", width, height, 0x80, 0, 0)  # 2-colour global table
+    out += b"\x00\x00\x00\xff\xff\xff"
+    out += b"\x21\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00"  # loop forever
+    for n in range(frames):
+        out += b"\x21\xf9\x04\x00\x0a\x00\x00\x00"  # 0.1 s a frame
+        out += b"\x2c" + struct.pack("<HHHHB", n % width, 0, 1, 1, 0)
+        out += b"\x02\x02\x44\x01\x00"  # LZW: clear, pixel 0, end
+    out += b"\x3b"
+    return bytes(out)
+
+
+def make_animated_gif(size=(120, 90), colors=((220, 30, 30), (30, 30, 220))) -> bytes:
+    """A real animated GIF, one frame per colour (Pillow's own encoder)."""
+    frames = [Image.new("RGB", size, color) for color in colors]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    return buffer.getvalue()
+
+
+class PeakMemory:
+    """The growth of this process's peak resident memory over a block (Linux: VmHWM, reset
+    through /proc/self/clear_refs), in bytes. Pillow's pixel buffers are not seen by
+    tracemalloc; the kernel sees everything."""
+
+    def __enter__(self):
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+        self.start = _status_kb("VmRSS")
+        return self
+
+    def __exit__(self, *exc):
+        self.grown = (_status_kb("VmHWM") - self.start) * 1024
+        return False
+
+
+def _status_kb(field: str) -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise LookupError(field)

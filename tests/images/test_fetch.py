@@ -16,6 +16,7 @@ from werkzeug import Response
 
 from images.fetch import FetchError, check_url, download_image
 from tests.images.imagedata import (
+    make_gif_bomb,
     make_image_bytes,
     make_png_bomb,
     make_truncated_jpeg,
@@ -247,8 +248,19 @@ def test_png_bomb_is_refused_from_its_header(allow_loopback_fetch, httpserver, s
     assert time.monotonic() - started < 2
 
 
+def test_animation_bomb_is_refused_from_its_headers(allow_loopback_fetch, httpserver, server_url):
+    # 2.3 kB: a 4000×4000 canvas × 100 frames (1.6 billion pixels to decode in all).
+    bomb = make_gif_bomb(4000, 4000, frames=100)
+    httpserver.expect_request("/bomb.gif").respond_with_data(bomb, content_type="image/gif")
+
+    assert fetch_error(server_url("/bomb.gif")) == (
+        "The animation is too large (100 frames of 4000×4000 pixels; "
+        "at most 200,000,000 pixels in all)"
+    )
+
+
 def test_pixel_cap_is_checked_from_the_header(allow_loopback_fetch, httpserver, server_url):
-    allow_loopback_fetch.IMAGE_FETCH_MAX_PIXELS = 300 * 200 - 1
+    allow_loopback_fetch.IMAGE_MAX_PIXELS = 300 * 200 - 1
     httpserver.expect_request("/x.png").respond_with_data(PNG, content_type="image/png")
 
     assert fetch_error(server_url("/x.png")) == "The image is too large (300×200 pixels)"
