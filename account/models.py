@@ -9,8 +9,21 @@ from bookmarks.thumbnails import thumbnail_for
 
 
 class User(AbstractUser):
-    """Our user: Django's, with an e-mail that is unique whatever its case."""
+    """Our user: Django's, with an e-mail that is unique whatever its case.
 
+    `email_confirmed` says that the person opened a confirmation link sent to `email`: only
+    then may a social login with that address join this account. A changed address waits in
+    `pending_email` until its own link is opened (it reserves nothing meanwhile).
+    """
+
+    email_confirmed = models.BooleanField(
+        "e-mail confirmed",
+        default=False,
+        help_text="The owner opened a confirmation link sent to this address.",
+    )
+    pending_email = models.EmailField(
+        "new e-mail waiting for confirmation", blank=True, editable=False
+    )
     following = models.ManyToManyField(
         "self", through="Contact", related_name="followers", symmetrical=False
     )

@@ -5,10 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
-from bookmarks.http import post_endpoint
+from bookmarks.clientip import client_key
+from bookmarks.http import post_endpoint, rate_limited_response
+from bookmarks.ratelimit import RateLimited, hit
 from images.selectors import image_page
 
 from . import selectors
+from .confirmation import send_confirmation
 from .forms import FollowForm, ProfileEditForm, UserEditForm, UserRegistrationForm
 from .services import ensure_profile, follow_user, register_user, save_profile
 from .social import connected_accounts
@@ -20,6 +23,10 @@ def register(request):
     form = UserRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        try:
+            hit("register", client_key(request))
+        except RateLimited as refusal:
+            return rate_limited_response(request, refusal)
         user = register_user(
             username=data["username"],
             email=data["email"],
@@ -27,7 +34,12 @@ def register(request):
             first_name=data["first_name"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome to Bookmarks, {user.display_name}!")
+        send_confirmation(request=request, user=user, email=user.email)
+        messages.success(
+            request,
+            f"Welcome to Bookmarks, {user.display_name}! We sent a link to {user.email}: "
+            "open it to confirm your address.",
+        )
         return redirect("dashboard")
     status = 400 if request.method == "POST" else 200  # the form was refused
     return render(request, "account/register.html", {"form": form}, status=status)
