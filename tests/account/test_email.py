@@ -10,10 +10,11 @@ from django.core import mail, signing
 from django.urls import reverse
 from django.utils import timezone
 
-from account.confirmation import MAX_AGE, SALT, make_token
 from tests.factories import PASSWORD, make_user
 
 User = get_user_model()
+SALT = "account.email-confirmation"  # account.confirmation.SALT (imported in the tests, so
+# that each test of this file fails on its own against the code before confirmation existed)
 pytestmark = pytest.mark.django_db
 
 REGISTRATION = {
@@ -74,6 +75,8 @@ def test_the_profile_page_shows_the_state_and_resends_the_link(auth_client, user
 
 
 def test_a_confirmation_link_works_from_another_browser(client, user):
+    from account.confirmation import make_token
+
     token = make_token(user=user, email=user.email)
     response = client.post(reverse("email_confirm", args=[token]))
     assert response.status_code == 302
@@ -92,6 +95,9 @@ def test_a_confirmation_link_works_from_another_browser(client, user):
     ],
 )
 def test_forged_or_foreign_tokens_confirm_nothing(client, user, token):
+    from account.confirmation import SALT as salt
+
+    assert salt == SALT
     response = client.post(reverse("email_confirm", args=[token]))
     assert response.status_code == 400
     assert "not valid" in response.content.decode()
@@ -100,6 +106,8 @@ def test_forged_or_foreign_tokens_confirm_nothing(client, user, token):
 
 
 def test_an_expired_link_confirms_nothing(client, user):
+    from account.confirmation import MAX_AGE, make_token
+
     token = make_token(user=user, email=user.email)
     with time_machine.travel(timezone.now() + MAX_AGE + timezone.timedelta(minutes=1)):
         response = client.post(reverse("email_confirm", args=[token]))
@@ -110,6 +118,8 @@ def test_an_expired_link_confirms_nothing(client, user):
 
 
 def test_a_link_for_another_address_confirms_nothing(client, user):
+    from account.confirmation import make_token
+
     token = make_token(user=user, email="someone.else@example.com")
     response = client.post(reverse("email_confirm", args=[token]))
     assert response.status_code == 400
