@@ -2,7 +2,6 @@
 
 from django.db import migrations, models
 
-
 # Accounts that exist when this runs start unconfirmed (the safe side): nobody ever proved
 # owning those addresses, so none of them is joined by a Google login until its owner opens a
 # confirmation link (sent from the profile page) or resets the password through the mail.
