@@ -6,6 +6,8 @@ expires after `MAX_AGE`, and confirms nothing but that address for that user. On
 is confirmed (or the account moved to another address), the same link confirms nothing more.
 """
 
+import logging
+import smtplib
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,9 +21,20 @@ from django.urls import reverse
 from bookmarks.ratelimit import hit
 
 User = get_user_model()
+logger = logging.getLogger(__name__)
 
 SALT = "account.email-confirmation"
 MAX_AGE = timedelta(days=3)
+
+
+class MailNotSent(Exception):
+    """The mail server refused or could not be reached; `message` tells the person."""
+
+    def __init__(
+        self, message: str = "We could not send the e-mail just now. Please try again later."
+    ):
+        super().__init__(message)
+        self.message = message
 
 
 class BadConfirmation(Exception):
@@ -57,13 +70,18 @@ def site_url(request) -> str:
 
 def send_confirmation(*, request, user, email: str) -> None:
     """Mail `email` a link that confirms it for `user`. Counts against the "email_confirm"
-    limit of this user (raises RateLimited past it), so nobody can use us to flood an inbox."""
+    limit of this user (raises RateLimited past it), so nobody can use us to flood an inbox;
+    raises MailNotSent when the mail server fails."""
     hit("email_confirm", f"user:{user.pk}")
     link = site_url(request) + reverse("email_confirm", args=[make_token(user=user, email=email)])
     context = {"user": user, "email": email, "link": link, "days": MAX_AGE.days}
     subject = render_to_string("registration/email_confirm_subject.txt", context).strip()
     body = render_to_string("registration/email_confirm_email.txt", context)
-    send_mail(subject, body, None, [email])
+    try:
+        send_mail(subject, body, None, [email])
+    except (OSError, smtplib.SMTPException) as error:
+        logger.warning("Confirmation mail to user %s not sent: %s", user.pk, error)
+        raise MailNotSent() from error
 
 
 def confirmable_user(token: str):

@@ -16,6 +16,7 @@ from bookmarks.ratelimit import RateLimited, hit
 
 from .confirmation import (
     BadConfirmation,
+    MailNotSent,
     confirm_email,
     confirmable_user,
     request_email_change,
@@ -55,6 +56,9 @@ def email_confirm_resend(request):
         send_confirmation(request=request, user=user, email=email)
     except RateLimited as refusal:
         return rate_limited_response(request, refusal)
+    except MailNotSent as failure:
+        messages.error(request, failure.message)
+        return redirect("edit")
     messages.success(request, f"We sent a new confirmation link to {email}.")
     return redirect("edit")
 
@@ -80,6 +84,9 @@ def email_change(request):
             request_email_change(request=request, user=user, email=email)
         except RateLimited as refusal:
             return rate_limited_response(request, refusal)
+        except MailNotSent as failure:
+            messages.error(request, f"{failure.message} Your e-mail address was not changed.")
+            return redirect("edit")
         messages.success(
             request,
             f"We sent a confirmation link to {email}. Your address changes when you open it.",

@@ -11,7 +11,7 @@ from bookmarks.ratelimit import RateLimited, hit
 from images.selectors import image_page
 
 from . import selectors
-from .confirmation import send_confirmation
+from .confirmation import MailNotSent, send_confirmation
 from .forms import FollowForm, ProfileEditForm, UserEditForm, UserRegistrationForm
 from .services import ensure_profile, follow_user, register_user, save_profile
 from .social import connected_accounts
@@ -34,12 +34,20 @@ def register(request):
             first_name=data["first_name"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        send_confirmation(request=request, user=user, email=user.email)
-        messages.success(
-            request,
-            f"Welcome to Bookmarks, {user.display_name}! We sent a link to {user.email}: "
-            "open it to confirm your address.",
-        )
+        welcome = f"Welcome to Bookmarks, {user.display_name}!"
+        try:
+            send_confirmation(request=request, user=user, email=user.email)
+        except MailNotSent:
+            messages.success(request, welcome)
+            messages.warning(
+                request,
+                "We could not send the link that confirms your e-mail address: "
+                "ask for it again on your profile page.",
+            )
+        else:
+            messages.success(
+                request, f"{welcome} We sent a link to {user.email}: open it to confirm it."
+            )
         return redirect("dashboard")
     status = 400 if request.method == "POST" else 200  # the form was refused
     return render(request, "account/register.html", {"form": form}, status=status)

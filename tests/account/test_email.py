@@ -345,3 +345,32 @@ def test_links_use_the_request_host_without_site_url(client, user, settings):
     settings.SITE_URL = ""
     client.post(reverse("password_reset"), {"email": "alice@example.com"})
     assert "http://testserver/account/reset/" in mail.outbox[0].body
+
+
+# --- a mail server that does not answer ------------------------------------------------------
+
+
+@pytest.fixture
+def mail_server_down(settings):
+    """The real SMTP backend, pointed at a closed port on loopback."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+
+
+def test_registration_without_a_mail_server_still_makes_the_account(client, mail_server_down):
+    response = register(client)
+    assert response.status_code == 302
+    texts = [str(m) for m in client.get(reverse("dashboard")).context["messages"]]
+    assert any("could not send the link" in text for text in texts)
+    assert User.objects.filter(username="dora", email_confirmed=False).exists()
+
+
+def test_email_change_without_a_mail_server_changes_nothing(auth_client, user, mail_server_down):
+    response = change(auth_client, email="new@example.com", password=PASSWORD)
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.pending_email == ""
+    texts = [str(m) for m in auth_client.get(reverse("edit")).context["messages"]]
+    assert any("was not changed" in text for text in texts)
+    assert auth_client.post(reverse("email_confirm_resend")).status_code == 302
