@@ -374,3 +374,58 @@ def test_email_change_without_a_mail_server_changes_nothing(auth_client, user, m
     texts = [str(m) for m in auth_client.get(reverse("edit")).context["messages"]]
     assert any("was not changed" in text for text in texts)
     assert auth_client.post(reverse("email_confirm_resend")).status_code == 302
+
+
+# --- CSRF and bad input on the new pages -----------------------------------------------------
+
+
+def test_the_email_pages_refuse_a_missing_csrf_token(user):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    token = signing.dumps({"u": user.pk, "e": user.email}, salt=SALT, compress=True)
+    for path, data in [
+        (reverse("email_change"), {"email": "new@example.com", "password": PASSWORD}),
+        (reverse("email_confirm_resend"), {}),
+        (reverse("email_confirm", args=[token]), {}),
+    ]:
+        assert client.post(path, data).status_code == 403, path
+    user.refresh_from_db()
+    assert (user.pending_email, user.email_confirmed) == ("", False)
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/account/email/confirm/%F0%9F%92%A5/", "/account/email/confirm/" + "x" * 3000 + "/",
+     "/account/email/confirm/a:b:c/", "/account/email/confirm/.eJwAAA:1:2/"],
+)  # fmt: skip
+def test_garbage_confirmation_links_are_a_400(client, user, path):
+    assert client.get(path).status_code == 400
+    assert client.post(path).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{"email": "x" * 300 + "@example.com", "password": PASSWORD}, {"email": "\x00@x.y"},
+     {"email": "a@b.c", "password": "x" * 10_000}, {}],
+)  # fmt: skip
+def test_bad_email_change_input_is_a_400(auth_client, user, data):
+    assert auth_client.post(reverse("email_change"), data).status_code == 400
+    user.refresh_from_db()
+    assert user.pending_email == ""
+
+
+def test_resend_and_change_need_a_login(client):
+    assert client.post(reverse("email_confirm_resend")).status_code == 302
+    assert client.get(reverse("email_change")).status_code == 302
+    assert client.get(reverse("email_confirm_resend")).status_code in (302, 405)
+
+
+def test_the_admin_shows_the_confirmation_state(client, django_user_model, user):
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw-123456789")
+    client.force_login(admin)
+    page = client.get(reverse("admin:account_user_change", args=[user.pk]))
+    assert page.status_code == 200
+    assert "E-mail confirmation" in page.content.decode()
