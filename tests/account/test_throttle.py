@@ -99,3 +99,12 @@ def test_without_trusted_proxies_a_forged_forwarded_for_is_no_fresh_start(user, 
     answers = [attempt("alice", "bad", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}") for n in range(8)]
     assert answers[:4] == [REFUSED_PASSWORD] * 4
     assert set(answers[4:]) == {LOCKED}
+
+
+@pytest.mark.parametrize("remote_addr", ["", "garbage", "::ffff:192.0.2.5", "[2001:db8::1]:443"])
+def test_odd_client_addresses_are_stored_or_left_empty_never_an_error(user, remote_addr):
+    from axes.models import AccessAttempt
+
+    assert attempt("alice", "bad", REMOTE_ADDR=remote_addr) == REFUSED_PASSWORD
+    assert attempt("alice", PASSWORD, REMOTE_ADDR=remote_addr) == LOGGED_IN
+    assert AccessAttempt.objects.count() == 0  # the success forgot the failure
