@@ -14,8 +14,20 @@ class ProfileInline(admin.StackedInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     inlines = [ProfileInline]
-    list_display = ["username", "email", "first_name", "last_name", "is_active", "date_joined"]
-    list_filter = ["is_active", "is_staff", "date_joined"]
+    list_display = [
+        "username",
+        "email",
+        "email_confirmed",
+        "first_name",
+        "is_active",
+        "date_joined",
+    ]
+    list_filter = ["is_active", "is_staff", "email_confirmed", "date_joined"]
+    fieldsets = [
+        *BaseUserAdmin.fieldsets,
+        ("E-mail confirmation", {"fields": ["email_confirmed", "pending_email"]}),
+    ]
+    readonly_fields = ["pending_email"]
     search_fields = ["username", "email", "first_name", "last_name"]
 
     def save_model(self, request, obj, form, change):

@@ -3,12 +3,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.base import ContentFile
+from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 
 from bookmarks.imaging import ImageError, validate_image
 
 from .models import Profile
+from .selectors import looks_like_email
 
 User = get_user_model()
 
@@ -22,7 +24,9 @@ class LoginForm(AuthenticationForm):
 
 
 def _email_taken(email: str, exclude_pk=None) -> bool:
-    users = User.objects.filter(email__iexact=email)
+    """Whether another account has this e-mail, or a username spelled like it (which would
+    answer logins typed with this address before the e-mail does)."""
+    users = User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email))
     if exclude_pk is not None:
         users = users.exclude(pk=exclude_pk)
     return users.exists()
@@ -44,9 +48,14 @@ class UserRegistrationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
+        self.fields["username"].help_text = "150 characters or fewer: letters, digits and ./+/-/_"
 
     def clean_username(self):
         username = self.cleaned_data["username"]
+        if looks_like_email(username):
+            # Logins accept an e-mail in the username field: a username that reads as an
+            # address could be somebody else's address.
+            raise forms.ValidationError("A username cannot contain “@”.")
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError("A user with that username already exists.")
         return username
@@ -76,19 +85,46 @@ class UserRegistrationForm(forms.ModelForm):
 
 
 class UserEditForm(forms.ModelForm):
+    # The e-mail changes on its own page (EmailChangeForm): password and confirmation.
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "email"]
+        fields = ["first_name", "last_name"]
 
-    def __init__(self, *args, **kwargs):
+
+class EmailChangeForm(forms.Form):
+    """A new e-mail address, with the current password when the account has one (an account
+    without one re-authenticates with its provider first: see views.email_change)."""
+
+    email = forms.EmailField(
+        label="New e-mail address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label="Your current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
+        self.user = user
+        if not user.has_usable_password():
+            del self.fields["password"]
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"])
-        if _email_taken(email, exclude_pk=self.instance.pk):
+        if email.lower() == self.user.email.lower():
+            raise forms.ValidationError("This is already your e-mail address.")
+        if _email_taken(email, exclude_pk=self.user.pk):
             raise forms.ValidationError("An account with this e-mail address already exists.")
         return email
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your current password.")
+        return password
 
 
 ACCEPTED_PHOTO_TYPES = "image/jpeg,image/png,image/gif,image/webp"

@@ -10,25 +10,37 @@ from bookmarks.thumbnails import thumbnail_for
 
 
 class UsernameValidator(UnicodeUsernameValidator):
-    """Django's rule (letters, digits and @ . + - _) less the names "." and "..": URLs read
-    those as path steps (/account/users/../ is /account/), so they could have no profile page.
-    Every other name that passes has one (tests/account/test_usernames.py)."""
+    """Django's rule (letters, digits and @ . + - _) less "@" (no username may pass for an
+    e-mail address at the login) and less the names "." and "..": URLs read those as path steps
+    (/account/users/../ is /account/), so they could have no profile page. Every other name
+    that passes has one (tests/account/test_usernames.py)."""
 
-    regex = r"^(?!\.\.?\Z)[\w.@+-]+\Z"
-    message = (
-        "Enter a valid username: letters, digits and @ . + - _ only, and not just “.” or “..”."
-    )
+    regex = r"^(?!\.\.?\Z)[\w.+-]+\Z"
+    message = "Enter a valid username: letters, digits and . + - _ only, and not just “.” or “..”."
 
 
 class User(AbstractUser):
-    """Our user: Django's, with an e-mail that is unique whatever its case."""
+    """Our user: Django's, with an e-mail that is unique whatever its case.
 
+    `email_confirmed` says that the person opened a confirmation link sent to `email`: only
+    then may a social login with that address join this account. A changed address waits in
+    `pending_email` until its own link is opened (it reserves nothing meanwhile).
+    """
+
+    email_confirmed = models.BooleanField(
+        "e-mail confirmed",
+        default=False,
+        help_text="The owner opened a confirmation link sent to this address.",
+    )
+    pending_email = models.EmailField(
+        "new e-mail waiting for confirmation", blank=True, editable=False
+    )
     username_validator = UsernameValidator()
     username = models.CharField(
         "username",
         max_length=150,
         unique=True,
-        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+        help_text="Required. 150 characters or fewer. Letters, digits and ./+/-/_ only.",
         validators=[username_validator],
         error_messages={"unique": "A user with that username already exists."},
     )

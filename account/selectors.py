@@ -1,4 +1,5 @@
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from actions.selectors import feed
 from bookmarks.paging import window_page
@@ -10,6 +11,19 @@ from .models import Contact
 
 User = get_user_model()
 USERS_PER_PAGE = 24
+
+
+def looks_like_email(name: str) -> bool:
+    """Usernames may not contain "@": a login accepts an e-mail in the same field."""
+    return "@" in name
+
+
+def username_unavailable(name: str) -> bool:
+    """Whether `name` cannot be a new username: it reads as an e-mail, or an account already
+    has it as its username or its e-mail (any case)."""
+    return looks_like_email(name) or (
+        User.objects.filter(Q(username__iexact=name) | Q(email__iexact=name)).exists()
+    )
 
 
 def people_page(number, *, per_page: int = USERS_PER_PAGE):

@@ -2,10 +2,14 @@
 the template context and the error handling around social-auth's views.
 
 Who may take over which account is decided here, in `associate_by_verified_email`: a social
-login joins an existing local account only on an e-mail address the provider says it verified.
+login joins an existing local account only on an e-mail address the provider says it verified
+*and* the account's owner confirmed with us (`User.email_confirmed`). Anyone can register any
+address with a password; without our confirmation, joining onto it would hand the real owner's
+Google login to whoever registered it first.
 """
 
 import logging
+import time
 from dataclasses import dataclass
 
 import requests
@@ -29,6 +33,7 @@ from social_core.exceptions import (
 from social_django.middleware import SocialAuthExceptionMiddleware as BaseExceptionMiddleware
 from social_django.models import UserSocialAuth
 
+from .selectors import username_unavailable
 from .services import ensure_profile, welcome_new_user
 
 User = get_user_model()
@@ -99,9 +104,13 @@ def email_is_verified(backend, response) -> bool:
 # --- Pipeline steps (SOCIAL_AUTH_PIPELINE in settings) ------------------------------------
 
 
-def associate_by_verified_email(backend, details, response, user=None, *args, **kwargs):
+def associate_by_verified_email(strategy, backend, details, response, user=None, *args, **kwargs):
     """Log a first-time social login into the existing active account with the same e-mail
-    (any case), but only if the provider verified that e-mail."""
+    (any case), but only if the provider verified that e-mail and the account confirmed it.
+
+    An unconfirmed account with that address stops the login: its owner is asked to log in
+    the usual way and connect the provider from the profile page (a new account cannot have
+    the address, and joining could hand the account to whoever registered it)."""
     if user is not None:
         return None
     email = (details.get("email") or "").strip()
@@ -110,21 +119,31 @@ def associate_by_verified_email(backend, details, response, user=None, *args, **
     matches = list(User.objects.filter(email__iexact=email, is_active=True)[:2])
     if len(matches) != 1:
         return None
-    return {"user": matches[0], "is_new": False}
+    if matches[0].email_confirmed:
+        return {"user": matches[0], "is_new": False}
+    messages.error(
+        strategy.request,
+        f"An account with the e-mail address {email} already exists, but that address was "
+        f"never confirmed, so {backend.title} cannot log you into it. Log in with its password "
+        f"(or reset the password by e-mail), then connect {backend.title} on your profile page.",
+    )
+    return redirect("login")
 
 
 def get_username(strategy, details, user=None, *args, **kwargs):
     """A username for a new account, unique whatever its case (our Lower(username) constraint;
-    social-core's own step compares case-sensitively and would crash on "Alice" vs "alice")."""
+    social-core's own step compares case-sensitively and would crash on "Alice" vs "alice"),
+    never reading as an e-mail and never equal to anybody's e-mail."""
     if user is not None:
         return {"username": user.get_username()}
     max_length = User._meta.get_field(User.USERNAME_FIELD).max_length
     wanted = details.get("username") or (details.get("email") or "").partition("@")[0]
-    base = strategy.storage.user.clean_username(wanted)[: max_length - 7]
+    cleaned = strategy.storage.user.clean_username(wanted).replace("@", "")
+    base = cleaned[: max_length - 7]
     if not base.strip("."):  # "", "." and ".." could have no profile page (UsernameValidator)
         base = "user"
     username = base
-    while User.objects.filter(username__iexact=username).exists():
+    while username_unavailable(username):
         username = f"{base}_{get_random_string(6, 'abcdefghijklmnopqrstuvwxyz0123456789')}"
     return {"username": username}
 
@@ -143,15 +162,40 @@ def drop_taken_email(details, user=None, *args, **kwargs):
     return None
 
 
-def finish_login(strategy, backend, user=None, is_new=False, new_association=False, **kwargs):
-    """Every social user has a Profile; tell the person what just happened to their account."""
+REAUTH_SESSION_KEY = "account:reauthenticated_at"
+
+
+def reauthenticated_recently(request, *, seconds: int = 600) -> bool:
+    """Whether this session logged in again with an already connected provider lately: the
+    proof of identity asked of accounts without a password before their e-mail changes."""
+    at = request.session.get(REAUTH_SESSION_KEY)
+    return isinstance(at, int | float) and 0 <= time.time() - at <= seconds
+
+
+def finish_login(
+    strategy, backend, response, details, user=None, is_new=False, new_association=False, **kw
+):
+    """Every social user has a Profile; a provider-verified address equal to the account's is
+    confirmed; a login through an association the account already had counts as a fresh
+    proof of identity; tell the person what just happened to their account."""
     if user is None:
         return
     if is_new:
         welcome_new_user(user)  # Profile + "has created an account", as for registration
     else:
         ensure_profile(user)
+    verified = (details.get("email") or "").strip().lower()
+    if (
+        not user.email_confirmed
+        and user.email
+        and user.email.lower() == verified
+        and email_is_verified(backend, response)
+    ):
+        user.email_confirmed = True
+        user.save(update_fields=["email_confirmed"])
     request = strategy.request
+    if not new_association:
+        request.session[REAUTH_SESSION_KEY] = time.time()
     if is_new:
         messages.success(request, f"Welcome to Bookmarks, {user.display_name}!")
     elif new_association and request.user.is_authenticated:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import email_views, views
 from .forms import LoginForm
 
 urlpatterns = [
@@ -20,7 +20,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/", email_views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/done/",
         auth_views.PasswordResetDoneView.as_view(),
@@ -28,7 +28,7 @@ urlpatterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        email_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
@@ -38,6 +38,9 @@ urlpatterns = [
     ),
     path("register/", views.register, name="register"),
     path("edit/", views.edit, name="edit"),
+    path("email/", email_views.email_change, name="email_change"),
+    path("email/confirm/", email_views.email_confirm_resend, name="email_confirm_resend"),
+    path("email/confirm/<str:token>/", email_views.email_confirm, name="email_confirm"),
     path("users/", views.user_list, name="user_list"),
     # Not under users/: every name there is someone's profile (a user may be called "follow").
     path("follow/", views.user_follow, name="user_follow"),

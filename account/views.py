@@ -6,12 +6,15 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from bookmarks import ratelimit
-from bookmarks.http import post_endpoint
+from bookmarks.clientip import client_key
+from bookmarks.http import post_endpoint, rate_limited_response
 from bookmarks.imaging import ImageError
 from bookmarks.paging import past_the_end
+from bookmarks.ratelimit import RateLimited, hit
 from images.selectors import image_page
 
 from . import selectors
+from .confirmation import MailNotSent, send_confirmation
 from .forms import FollowForm, ProfileEditForm, UserEditForm, UserRegistrationForm
 from .services import ensure_profile, follow_user, register_user, save_profile
 from .social import connected_accounts
@@ -23,6 +26,10 @@ def register(request):
     form = UserRegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        try:
+            hit("register", client_key(request))
+        except RateLimited as refusal:
+            return rate_limited_response(request, refusal)
         user = register_user(
             username=data["username"],
             email=data["email"],
@@ -30,7 +37,20 @@ def register(request):
             first_name=data["first_name"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome to Bookmarks, {user.display_name}!")
+        welcome = f"Welcome to Bookmarks, {user.display_name}!"
+        try:
+            send_confirmation(request=request, user=user, email=user.email)
+        except MailNotSent:
+            messages.success(request, welcome)
+            messages.warning(
+                request,
+                "We could not send the link that confirms your e-mail address: "
+                "ask for it again on your profile page.",
+            )
+        else:
+            messages.success(
+                request, f"{welcome} We sent a link to {user.email}: open it to confirm it."
+            )
         return redirect("dashboard")
     status = 400 if request.method == "POST" else 200  # the form was refused
     return render(request, "account/register.html", {"form": form}, status=status)

@@ -80,6 +80,7 @@ IMAGE_WORK_MEMORY_MB = int(os.environ.get("IMAGE_WORK_MEMORY_MB", 512))
 IMAGE_WORK_SECONDS = float(os.environ.get("IMAGE_WORK_SECONDS", 10))
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
 LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", 15))
+LOGIN_CLIENT_FAILURE_LIMIT = int(os.environ.get("LOGIN_CLIENT_FAILURE_LIMIT", 20))
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 # Proxies (addresses or networks) whose X-Forwarded-For is believed, e.g. "127.0.0.1,10.0.0.0/8".
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
@@ -250,12 +251,17 @@ if HTTPS:
     CSRF_COOKIE_SECURE = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
-# --- Login throttling (django-axes) -----------------------------------------------------------
-# After LOGIN_FAILURE_LIMIT wrong passwords from one address, logins from it are refused for
-# LOGIN_COOLOFF_MINUTES. Behind a proxy, REMOTE_ADDR must be the client's (see README).
+# --- Login throttling (django-axes; the policy is in account/throttle.py and README) ----------
+# LOGIN_FAILURE_LIMIT wrong passwords for one account from one client pause that account's
+# logins from that client; LOGIN_CLIENT_FAILURE_LIMIT from one client, on any accounts, pause
+# the client; both for LOGIN_COOLOFF_MINUTES. A success forgets only its own account's failures
+# from its own client. Clients are IPv4 addresses or IPv6 /64s, read behind TRUSTED_PROXIES.
+AXES_HANDLER = "account.throttle.LoginThrottle"
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
-AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "account.throttle.client_address"
+AXES_USERNAME_CALLABLE = "account.throttle.account_name"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "account.views.locked_out"
 AXES_VERBOSE = False

@@ -74,12 +74,12 @@ def test_photo_over_5_mb_is_refused(auth_client, user, settings):
     assert not Profile.objects.get(user=user).photo
 
 
-def test_email_taken_by_someone_else_in_other_case_is_refused(auth_client, user, other_user):
-    response = edit(auth_client, email="BOB@example.com")
-    assert response.status_code == 400
-    assert "email" in response.context["user_form"].errors
+def test_email_posted_to_the_profile_form_changes_nothing(auth_client, user, other_user):
+    # The address changes only through the e-mail page (password + confirmation link).
+    response = edit(auth_client, email="someone-else@example.com")
+    assert response.status_code == 302
     user.refresh_from_db()
-    assert user.email == "alice@example.com"
+    assert (user.email, user.pending_email) == ("alice@example.com", "")
 
 
 def test_edit_creates_a_missing_profile(client, django_user_model):

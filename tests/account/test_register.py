@@ -77,3 +77,21 @@ def test_user_written_text_is_escaped(client):
     page = client.get(reverse("dashboard")).content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+# --- usernames never read as anybody's e-mail (review item 16) --------------------------
+
+
+@pytest.mark.parametrize("username", ["bob@example.com", "BOB@EXAMPLE.COM", "someone@else"])
+def test_a_username_that_looks_like_an_email_is_refused(client, other_user, username):
+    response = post(client, username=username)
+    assert response.status_code == 400
+    assert "cannot contain" in " ".join(response.context["form"].errors["username"])
+    assert not User.objects.filter(username__iexact=username).exists()
+
+
+def test_an_email_spelled_like_someones_username_is_refused(client, db):
+    User.objects.create_user("carol@example.com", password="x-long-password-1")  # legacy name
+    response = post(client, email="Carol@Example.com")
+    assert response.status_code == 400
+    assert "already exists" in " ".join(response.context["form"].errors["email"])

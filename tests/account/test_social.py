@@ -289,11 +289,53 @@ def local_x(db):
     return make_user("x", email="x@example.com")
 
 
-def test_verified_google_email_logs_into_the_existing_account(client, google, local_x):
+def test_verified_google_email_logs_into_the_existing_account_with_a_confirmed_email(
+    client, google, local_x
+):
+    User.objects.filter(pk=local_x.pk).update(email_confirmed=True)
     google_login(client, google_user(email="X@example.com", verified=True))
     assert current_user(client) == local_x
     assert UserSocialAuth.objects.get(provider="google-oauth2").user == local_x
     assert User.objects.count() == 1
+
+
+def test_verified_google_email_never_joins_an_unconfirmed_account(client, google, local_x):
+    # The pre-account hijack: anyone may register someone's address with a password of theirs.
+    # Google then vouches for the real owner, but our side never saw the owner confirm.
+    response = google_login(client, google_user(email="X@example.com", verified=True))
+    assert_on_login_page_with_message(response, containing="never confirmed")
+    assert any("connect Google on your profile page" in t for t in error_texts(response))
+    assert not current_user(client).is_authenticated
+    assert not UserSocialAuth.objects.exists()
+    assert User.objects.count() == 1  # and no second account with the address either
+
+
+def test_after_logging_in_the_owner_connects_google_and_the_address_is_confirmed(
+    auth_client, google, user
+):
+    response = google_login(
+        auth_client, google_user(email="alice@example.com"), next_url=reverse("edit")
+    )
+    assert landed_on(response) == reverse("edit")
+    assert UserSocialAuth.objects.get(provider="google-oauth2").user == user
+    user.refresh_from_db()
+    assert user.email_confirmed  # Google vouched for the address of the logged-in account
+
+
+def test_a_new_google_account_has_its_verified_address_confirmed(client, google):
+    google_login(client, google_user(email="fresh@example.com", verified=True))
+    assert current_user(client).email_confirmed
+    client.logout()
+    google_login(client, google_user(sub="g-2", email="shaky@example.com", verified=False))
+    assert not current_user(client).email_confirmed
+
+
+def test_a_login_through_an_existing_association_counts_as_a_fresh_proof(client, google):
+    google_login(client, google_user())  # a new account: its association is new too
+    assert "account:reauthenticated_at" not in client.session
+    client.logout()
+    google_login(client, google_user())
+    assert "account:reauthenticated_at" in client.session
 
 
 def test_unverified_google_email_makes_a_new_account_without_that_email(client, google, local_x):
@@ -320,6 +362,26 @@ def test_facebook_email_never_joins_an_existing_account(client, facebook, local_
     assert newcomer.is_authenticated
     assert newcomer != local_x
     assert newcomer.email == ""
+
+
+# --- usernames never read as anybody's e-mail (review item 16) --------------------------
+
+
+def test_a_social_username_never_looks_like_an_email(client, facebook, other_user):
+    me = {"id": "fb-9", "name": "Fay", "email": "fay@example.com", "username": "bob@example.com"}
+    facebook_login(client, me)
+    newcomer = current_user(client)
+    assert newcomer.is_authenticated
+    assert "@" not in newcomer.username
+    assert not User.objects.filter(email__iexact=newcomer.username).exists()
+
+
+def test_a_social_username_is_never_someone_elses_address(client, facebook, db):
+    make_user("plain", email="plain@example.com")
+    User.objects.create_user("oddname", email="")  # nobody may get a name equal to an address
+    User.objects.filter(username="oddname").update(email="taken")  # a legacy, odd e-mail
+    facebook_login(client, {"id": "fb-10", "name": "T", "username": "taken"})
+    assert current_user(client).username.lower() != "taken"
 
 
 # --- 5: buttons only for configured providers ------------------------------------------------
@@ -408,3 +470,36 @@ def test_disconnect_of_the_only_way_to_log_in_is_refused(client, google):
     assert landed_on(response) == reverse("edit")
     assert any("only way you can log in" in text for text in error_texts(response))
     assert UserSocialAuth.objects.filter(id=association.id).exists()
+
+
+# --- changing the e-mail of an account without a password (review item 14) -----------------
+
+
+def test_a_social_only_account_changes_its_email_after_logging_in_again(client, google):
+    google_login(client, google_user(email="sol@example.com"))
+    user = current_user(client)
+    assert not user.has_usable_password()
+    page = client.get(reverse("email_change"))
+    assert "First, confirm it" in page.content.decode()
+    assert client.post(reverse("email_change"), {"email": "n@example.com"}).status_code == 403
+
+    response = google_login(
+        client, google_user(email="sol@example.com"), next_url=reverse("email_change")
+    )
+    assert landed_on(response) == reverse("email_change")
+    assert "New e-mail address" in response.content.decode()
+    assert client.post(reverse("email_change"), {"email": "n@example.com"}).status_code == 302
+    user.refresh_from_db()
+    assert (user.email, user.pending_email) == ("sol@example.com", "n@example.com")
+
+
+def test_connecting_a_new_provider_is_no_proof_of_identity(client, google, facebook):
+    google_login(client, google_user(email="sol@example.com"))
+    # Someone at this browser connects a Facebook account of their own: not the owner's proof.
+    _, query = begin(client, "facebook", next=reverse("email_change"))
+    with responses.RequestsMock() as provider:
+        provider.get(FACEBOOK_TOKEN_URL, json={"access_token": "t", "token_type": "bearer"})
+        provider.get(FACEBOOK_ME_URL, json={"id": "fb-new", "name": "Someone"})
+        callback(client, "facebook", state=query["state"], code="abc")
+    assert current_user(client).social_auth.count() == 2
+    assert "First, confirm it" in client.get(reverse("email_change")).content.decode()
