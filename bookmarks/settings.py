@@ -10,6 +10,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -66,6 +71,19 @@ if not SECRET_KEY:
             "or set DEBUG=1 for local development."
         )
     SECRET_KEY = "django-insecure-local-development-only"
+elif not DEBUG and not (
+    len(SECRET_KEY) >= SECRET_KEY_MIN_LENGTH
+    and len(set(SECRET_KEY)) >= SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    and not SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
+):
+    # The criteria of Django's `check --deploy` (security.W009), made a refusal: a short key
+    # signs sessions, password-reset links and CSRF tokens that can be guessed offline.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too weak for DEBUG off: it needs at least {SECRET_KEY_MIN_LENGTH} "
+        f"characters, {SECRET_KEY_MIN_UNIQUE_CHARACTERS} of them different, and must not start "
+        f"with {SECRET_KEY_INSECURE_PREFIX!r}. Generate one with "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",

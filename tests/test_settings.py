@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PRODUCTION = {
@@ -42,6 +44,27 @@ def test_debug_off_without_secret_key_refuses_to_start():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "weak_key",
+    [
+        "abc",  # what the review found only warned
+        "x7#kQ9!vL2@pR5$wZ8^mN3&bT6*yH1(cF4)jD0_sG-eA+uI=o",  # 49 characters
+        "abcd" * 20,  # long, but only 4 different characters
+        "django-insecure-" + "x7#kQ9!vL2@pR5$wZ8^mN3&bT6*yH1(cF4)jD0_sG-eA+uI=oP",
+    ],
+)
+def test_debug_off_with_a_weak_secret_key_refuses_to_start(weak_key):
+    result = manage("check", env={**PRODUCTION, "SECRET_KEY": weak_key})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is too weak for DEBUG off" in result.stderr
+    assert weak_key not in result.stderr  # the key itself is never printed
+
+
+def test_debug_on_accepts_a_short_secret_key():
+    result = manage("check", env={**PRODUCTION, "DEBUG": "1", "SECRET_KEY": "abc"})
+    assert result.returncode == 0, result.stderr
 
 
 HEADERS_SCRIPT = """
