@@ -251,14 +251,18 @@ AXES_VERBOSE = False
 # --- Rate limits (bookmarks/ratelimit.py): name -> (attempts, seconds); overrides its defaults.
 RATE_LIMITS: dict[str, tuple[int, int]] = {}
 
-# --- Cache: Redis, forgiving (a Redis outage makes misses, not errors) --------------------------
+# --- Cache: Redis, forgiving (a Redis outage makes misses, not errors), JSON, never pickle ------
 CACHES = {
     "default": {
         "BACKEND": "bookmarks.cache.ForgivingRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": f"{REDIS_KEY_PREFIX}cache",
         "TIMEOUT": 300,
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        "OPTIONS": {
+            "serializer": "bookmarks.cache.JSONSerializer",
+            "socket_connect_timeout": 0.5,
+            "socket_timeout": 0.5,
+        },
     }
 }
 
