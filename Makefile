@@ -7,7 +7,7 @@ PORT   ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bookmarks
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: run serve test test-sqlite test-pg test-e2e lint typecheck format chromium collectstatic demo bench clean
+.PHONY: run serve test test-sqlite test-pg test-e2e lint typecheck format chromium nginx collectstatic demo bench clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,12 +33,22 @@ run: $(BIN)/.installed .env
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python -m bookmarks.devserver $(HOST):$(PORT)
 
-## The same app under gunicorn, production-style (set SECRET_KEY, ALLOWED_HOSTS, ...).
+## The same app under gunicorn, production-style (set SECRET_KEY, ALLOWED_HOSTS, ...), for
+## nginx to proxy to (deploy/nginx.conf): its sync workers must never face clients directly, a
+## slow one holds a worker. A HOST other than loopback is refused unless BEHIND_PROXY=1.
 serve: $(BIN)/.installed
+	@case "$(HOST)" in 127.*|localhost|::1|"[::1]") ;; *) test "$(BEHIND_PROXY)" = 1 || { \
+		echo "make serve: HOST=$(HOST) would expose gunicorn bare; put nginx in front" \
+			"(deploy/nginx.conf) and set BEHIND_PROXY=1 if only the proxy can reach it" >&2; \
+		exit 2; } ;; esac
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	$(BIN)/gunicorn bookmarks.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} \
-		--no-control-socket --access-logfile -
+		--timeout 30 --graceful-timeout 20 --no-control-socket --access-logfile -
+
+## Debian's nginx for the deployment tests (tests/deploy/ run it with their own config and prefix).
+nginx:
+	@test -x /usr/sbin/nginx || apt-get install -y nginx || (apt-get update && apt-get install -y nginx)
 
 ## Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 chromium:
@@ -47,10 +57,10 @@ chromium:
 ## Everything: the whole suite on SQLite, then again on PostgreSQL.
 test: test-sqlite test-pg
 
-test-sqlite: $(BIN)/.dev-installed chromium
+test-sqlite: $(BIN)/.dev-installed chromium nginx
 	$(PYTEST) $(PYTEST_ARGS)
 
-test-pg: $(BIN)/.dev-installed chromium
+test-pg: $(BIN)/.dev-installed chromium nginx
 	DATABASE_URL=$(PG_URL) $(PYTEST) $(PYTEST_ARGS)
 
 lint: $(BIN)/.dev-installed typecheck

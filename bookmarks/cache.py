@@ -1,7 +1,16 @@
-"""Django's Redis cache, made forgiving: when Redis is down, reads miss and writes are
-dropped (with a warning) instead of failing the page. The site must serve every page
-without Redis."""
+"""Django's Redis cache, made forgiving and pickle-free.
 
+Forgiving: when Redis is down, reads miss and writes are dropped (with a warning) instead of
+failing the page. The site must serve every page without Redis.
+
+Pickle-free: Django's Redis cache pickles values, and unpickling runs code. The README lets
+sites share a Redis, so anyone who can write to it could plant a payload under one of our keys.
+`JSONSerializer` stores JSON instead (integers stay raw, for atomic incr/decr, as Django's
+does); a value that is not JSON reads as a miss. Only JSON types can be cached: str (including
+rendered HTML, which comes back as a plain str), int, float, bool, None, lists and dicts.
+"""
+
+import json
 import logging
 from functools import wraps
 
@@ -12,6 +21,27 @@ from .redis import REDIS_ERRORS
 logger = logging.getLogger(__name__)
 
 
+class UnreadableCacheValue(ValueError):
+    """What Redis holds under one of our keys is not a value we wrote (not JSON)."""
+
+
+class JSONSerializer:
+    def dumps(self, obj):
+        if type(obj) is int:  # not bool: True must come back as True
+            return obj
+        return json.dumps(obj, separators=(",", ":")).encode()
+
+    def loads(self, data):
+        try:
+            return int(data)
+        except ValueError:
+            pass
+        try:
+            return json.loads(data)
+        except ValueError as error:  # JSONDecodeError, UnicodeDecodeError
+            raise UnreadableCacheValue(str(error)) from None
+
+
 def _forgiving(method, fallback):
     @wraps(method)
     def wrapper(self, *args, **kwargs):
@@ -19,7 +49,9 @@ def _forgiving(method, fallback):
             return method(self, *args, **kwargs)
         except REDIS_ERRORS as error:
             logger.warning("Redis cache unavailable (%s): %s", method.__name__, error)
-            return fallback(*args, **kwargs) if callable(fallback) else fallback
+        except UnreadableCacheValue as error:
+            logger.warning("Redis cache value not ours, ignored (%s): %s", method.__name__, error)
+        return fallback(*args, **kwargs) if callable(fallback) else fallback
 
     return wrapper
 

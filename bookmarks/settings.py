@@ -10,6 +10,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import dj_database_url
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -68,6 +73,8 @@ AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
 AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
 AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
+# Django serves /media/ itself (images only, bookmarks/media.py); nginx does it in production.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", not AWS_STORAGE_BUCKET_NAME)
 SOCIAL_AUTH_GOOGLE_OAUTH2_KEY = os.environ.get("SOCIAL_AUTH_GOOGLE_OAUTH2_KEY", "")
 SOCIAL_AUTH_GOOGLE_OAUTH2_SECRET = os.environ.get("SOCIAL_AUTH_GOOGLE_OAUTH2_SECRET", "")
 SOCIAL_AUTH_FACEBOOK_KEY = os.environ.get("SOCIAL_AUTH_FACEBOOK_KEY", "")
@@ -96,6 +103,19 @@ if not SECRET_KEY:
             "or set DEBUG=1 for local development."
         )
     SECRET_KEY = "django-insecure-local-development-only"
+elif not DEBUG and not (
+    len(SECRET_KEY) >= SECRET_KEY_MIN_LENGTH
+    and len(set(SECRET_KEY)) >= SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    and not SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
+):
+    # The criteria of Django's `check --deploy` (security.W009), made a refusal: a short key
+    # signs sessions, password-reset links and CSRF tokens that can be guessed offline.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too weak for DEBUG off: it needs at least {SECRET_KEY_MIN_LENGTH} "
+        f"characters, {SECRET_KEY_MIN_UNIQUE_CHARACTERS} of them different, and must not start "
+        f"with {SECRET_KEY_INSECURE_PREFIX!r}. Generate one with "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -269,14 +289,18 @@ AXES_VERBOSE = False
 # --- Rate limits (bookmarks/ratelimit.py): name -> (attempts, seconds); overrides its defaults.
 RATE_LIMITS: dict[str, tuple[int, int]] = {}
 
-# --- Cache: Redis, forgiving (a Redis outage makes misses, not errors) --------------------------
+# --- Cache: Redis, forgiving (a Redis outage makes misses, not errors), JSON, never pickle ------
 CACHES = {
     "default": {
         "BACKEND": "bookmarks.cache.ForgivingRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": f"{REDIS_KEY_PREFIX}cache",
         "TIMEOUT": 300,
-        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        "OPTIONS": {
+            "serializer": "bookmarks.cache.JSONSerializer",
+            "socket_connect_timeout": 0.5,
+            "socket_timeout": 0.5,
+        },
     }
 }
 

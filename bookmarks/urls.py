@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+
+from bookmarks.media import serve_media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -11,7 +13,6 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="dashboard", permanent=False)),
 ]
 
-if settings.DEBUG and not settings.AWS_STORAGE_BUCKET_NAME:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA and not settings.AWS_STORAGE_BUCKET_NAME:
+    # Local disk, DEBUG or not (`make run`, `make serve`); behind nginx it never gets here.
+    urlpatterns += [re_path(r"^media/(?P<path>.+)$", serve_media)]

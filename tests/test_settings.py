@@ -3,6 +3,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 PRODUCTION = {
@@ -42,6 +44,27 @@ def test_debug_off_without_secret_key_refuses_to_start():
     result = manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "weak_key",
+    [
+        "abc",  # what the review found only warned
+        "x7#kQ9!vL2@pR5$wZ8^mN3&bT6*yH1(cF4)jD0_sG-eA+uI=o",  # 49 characters
+        "abcd" * 20,  # long, but only 4 different characters
+        "django-insecure-" + "x7#kQ9!vL2@pR5$wZ8^mN3&bT6*yH1(cF4)jD0_sG-eA+uI=oP",
+    ],
+)
+def test_debug_off_with_a_weak_secret_key_refuses_to_start(weak_key):
+    result = manage("check", env={**PRODUCTION, "SECRET_KEY": weak_key})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is too weak for DEBUG off" in result.stderr
+    assert weak_key not in result.stderr  # the key itself is never printed
+
+
+def test_debug_on_accepts_a_short_secret_key():
+    result = manage("check", env={**PRODUCTION, "DEBUG": "1", "SECRET_KEY": "abc"})
+    assert result.returncode == 0, result.stderr
 
 
 HEADERS_SCRIPT = """
@@ -89,27 +112,41 @@ SHOW = "from django.conf import settings; print(settings.DEBUG, settings.SECRET_
 
 def local_dotenv(tmp_path) -> str:
     path = tmp_path / ".env"
-    path.write_text("# made by make run\nDEBUG=1\nSECRET_KEY='local-key-from-dotenv'\n\n")
+    path.write_text(
+        "# made by make run\nDEBUG=1\nSECRET_KEY='local-key-from-dotenv-made-by-make-run-0123456789abcdefghij'\n\n"
+    )
     return str(path)
 
 
 def test_manage_py_reads_the_local_dotenv_when_the_environment_has_no_secret_key(tmp_path):
     result = manage("shell", "-v", "0", "-c", SHOW, env={"DOTENV_FILE": local_dotenv(tmp_path)})
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "local-key-from-dotenv"]
+    assert result.stdout.split() == [
+        "True",
+        "local-key-from-dotenv-made-by-make-run-0123456789abcdefghij",
+    ]
 
 
 def test_the_environment_wins_over_the_dotenv(tmp_path):
     env = {"DOTENV_FILE": local_dotenv(tmp_path), "DEBUG": "0", "ALLOWED_HOSTS": "x"}
     result = manage("shell", "-v", "0", "-c", SHOW, env=env)
-    assert result.stdout.split() == ["False", "local-key-from-dotenv"]
+    assert result.stdout.split() == [
+        "False",
+        "local-key-from-dotenv-made-by-make-run-0123456789abcdefghij",
+    ]
 
 
 def test_a_server_environment_ignores_a_leftover_dotenv(tmp_path):
     # A server sets SECRET_KEY (it must): a forgotten .env cannot turn DEBUG on there.
-    env = {"DOTENV_FILE": local_dotenv(tmp_path), "SECRET_KEY": "the-servers-own-key-0123456789"}
+    env = {
+        "DOTENV_FILE": local_dotenv(tmp_path),
+        "SECRET_KEY": "the-servers-own-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    }
     result = manage("shell", "-v", "0", "-c", SHOW, env={**env, "ALLOWED_HOSTS": "x"})
-    assert result.stdout.split() == ["False", "the-servers-own-key-0123456789"]
+    assert result.stdout.split() == [
+        "False",
+        "the-servers-own-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    ]
 
 
 def test_axes_middleware_is_last_as_its_comment_says(settings):
