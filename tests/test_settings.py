@@ -113,7 +113,8 @@ SHOW = "from django.conf import settings; print(settings.DEBUG, settings.SECRET_
 def local_dotenv(tmp_path) -> str:
     path = tmp_path / ".env"
     path.write_text(
-        "# made by make run\nDEBUG=1\nSECRET_KEY='local-key-from-dotenv-made-by-make-run-0123456789abcdefghij'\n\n"
+        "# made by make run\nDEBUG=1\n"
+        "SECRET_KEY='local-key-from-dotenv-made-by-make-run-0123456789abcdefghij'\n\n"
     )
     return str(path)
 
