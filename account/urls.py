@@ -41,5 +41,6 @@ urlpatterns = [
     path("users/", views.user_list, name="user_list"),
     path("users/follow/", views.user_follow, name="user_follow"),
     path("users/<str:username>/", views.user_detail, name="user_detail"),
+    path("users/<str:username>/boards/", views.user_boards, name="user_boards"),
     path("", views.dashboard, name="dashboard"),
 ]

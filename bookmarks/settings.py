@@ -79,9 +79,11 @@ INSTALLED_APPS = [
     "social_django",
     "easy_thumbnails",
     "axes",
+    "taggit",
     "account.apps.AccountConfig",
     "images.apps.ImagesConfig",
     "actions.apps.ActionsConfig",
+    "boards.apps.BoardsConfig",
 ]
 
 MIDDLEWARE = [
@@ -325,3 +327,4 @@ SOCIAL_AUTH_DISCONNECT_PIPELINE = [
 ]
 MIDDLEWARE += ["account.social.SocialAuthExceptionMiddleware"]
 TEMPLATES[0]["OPTIONS"]["context_processors"] += ["account.social.social_login"]
+TAGGIT_CASE_INSENSITIVE = True  # one tag whatever the case (images.tags lower-cases too)

@@ -1,3 +1,6 @@
+from django.db.models import Count, Q
+from taggit.models import Tag
+
 from bookmarks.paging import WindowPage, window_page
 
 from .models import Image
@@ -6,15 +9,17 @@ IMAGES_PER_PAGE = 8
 LIKERS_SHOWN = 24
 
 
-def image_page(number, *, user=None) -> WindowPage | None:
-    """A page of images newest first (optionally of one user), with their owners, for the grid;
-    None when the number is not a page or lies past the end. One query."""
+def image_page(number, *, user=None, tag: str | None = None) -> WindowPage | None:
+    """A page of images newest first (optionally of one user, and/or with one tag), with their
+    owners, for the grid; None when the number is not a page or lies past the end. One query."""
     images = Image.objects.select_related("user").only(
-        "id", "slug", "title", "image", "thumbnails", "total_likes", "created",
+        "id", "slug", "title", "alt_text", "image", "thumbnails", "total_likes", "created",
         "user__id", "user__username", "user__first_name", "user__last_name",
     )  # fmt: skip
     if user is not None:
         images = images.filter(user=user)
+    if tag is not None:
+        images = images.filter(tagged__tag__name=tag)
     return window_page(images, number, per_page=IMAGES_PER_PAGE)
 
 
@@ -43,3 +48,41 @@ def ranked_images(ranked) -> list[tuple[Image, int]]:
     images = images_by_ids_in_order([entry.image_id for entry in ranked])
     views = {entry.image_id: entry.views for entry in ranked}
     return [(image, views[image.id]) for image in images]
+
+
+SUGGESTIONS = 10
+PERSON_TAGS_SHOWN = 30
+
+
+def tags_of(image: Image) -> list[str]:
+    """The image's tag names, sorted. One query."""
+    return sorted(image.tags.values_list("name", flat=True))
+
+
+def person_tags(user, limit: int = PERSON_TAGS_SHOWN) -> list[str]:
+    """The tags `user` uses most on their images, for the filter on their page. One query."""
+    tags = (
+        Tag.objects.filter(images_taggedimage_items__content_object__user=user)
+        .annotate(uses=Count("images_taggedimage_items"))
+        .order_by("-uses", "name")
+        .values_list("name", flat=True)
+    )
+    return list(tags[:limit])
+
+
+def suggest_tags(prefix: str, *, user=None, limit: int = SUGGESTIONS) -> list[str]:
+    """Up to `limit` tag names starting with `prefix`: those `user` has used first, then the
+    most used by everyone. One query."""
+    tags = Tag.objects.all()
+    if prefix:
+        tags = tags.filter(name__startswith=prefix)
+    uses = Count("images_taggedimage_items")
+    if user is not None and user.is_authenticated:
+        mine = Count(
+            "images_taggedimage_items",
+            filter=Q(images_taggedimage_items__content_object__user=user),
+        )
+        tags = tags.annotate(mine=mine, uses=uses).order_by("-mine", "-uses", "name")
+    else:
+        tags = tags.annotate(uses=uses).order_by("-uses", "name")
+    return list(tags.values_list("name", flat=True)[:limit])

@@ -26,7 +26,9 @@ def existing_bookmark(*, user, url: str) -> Image | None:
     return Image.objects.filter(user=user, url=url).first()
 
 
-def bookmark_image(*, user, url: str, title: str, description: str = "") -> Image:
+def bookmark_image(
+    *, user, url: str, title: str, description: str = "", alt_text: str = ""
+) -> Image:
     """Download the image at `url` (safely, see images.fetch), store it with its thumbnails,
     and record the action. Raises FetchError with a user-readable reason, AlreadyBookmarked
     when this user saved this URL before, or StoreError when storing failed. Leaves no file
@@ -36,7 +38,7 @@ def bookmark_image(*, user, url: str, title: str, description: str = "") -> Imag
     if existing:
         raise AlreadyBookmarked(existing)
     fetched = download_image(url)  # network I/O: outside the transaction
-    image = Image(user=user, title=title, url=url, description=description)
+    image = Image(user=user, title=title, url=url, description=description, alt_text=alt_text)
     content = fetched.as_file(slugify(title)[:60].strip("-") or "image")
     stored_names = []
     try:
