@@ -43,6 +43,7 @@ from images import ranking
 from images.models import THUMBNAIL_ALIASES, Image
 from images.signals import recount_likes
 
+from .demo_boards import delete_demo_boards_and_tags, seed_boards_and_tags
 from .models import Contact, Profile
 from .services import AVATAR_ALIASES
 
@@ -555,6 +556,9 @@ def seed_demo(sizes: Sizes, *, seed: int = 1, progress: Progress | None = None) 
         with progress.step("actions", sizes.actions) as bar:
             _insert(Action, (action(event) for event in chosen), bar)
 
+        seed_boards_and_tags(users=user_ids, images=image_ids, rng=random.Random(f"{seed}:boards"),
+                             progress=progress)  # fmt: skip
+
     if connection.vendor == "postgresql":
         # Fresh statistics, or the planner guesses; and, outside a transaction (not in tests),
         # the visibility map that autovacuum would build in time, without which COUNT(*) and
@@ -671,6 +675,7 @@ def delete_demo_data() -> int:
         recount_likes(liked_elsewhere)
         Contact.objects.filter(user_from__in=user_ids).delete()
         Contact.objects.filter(user_to__in=user_ids).delete()
+        delete_demo_boards_and_tags(user_ids=user_ids, image_ids=demo_images.values("id"))
         _delete_without_signals(demo_images)
         Profile.objects.filter(user__in=user_ids).delete()
         deleted = users.count()

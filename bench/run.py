@@ -44,7 +44,7 @@ GUNICORN = str(Path(PYTHON).parent / "gunicorn")
 USERNAME, PASSWORD = "demo0001", "demo-password"
 HOST = "127.0.0.1"  # benchmark traffic stays on this machine
 
-PAGES = [  # (name, path); {detail} and {user} are filled in per database
+PAGES = [  # (name, path); {detail}, {user}, {board} and {tag} are filled in per database
     ("trivial view", "/bench/trivial/"),
     ("dashboard", "/account/"),
     ("image list", "/images/"),
@@ -53,6 +53,8 @@ PAGES = [  # (name, path); {detail} and {user} are filled in per database
     ("ranking", "/images/ranking/"),
     ("user list", "/account/users/"),
     ("user detail", "/account/users/{user}/"),
+    ("board page", "{board}"),
+    ("tag page", "/images/tag/{tag}/"),
 ]
 
 
@@ -194,14 +196,31 @@ def fill_urls(size: Size) -> None:
     detail = (
         manage(size, "shell", "-v", "0", "-c", _DETAIL_PROBE, capture=True).strip().splitlines()[-1]
     )
+    board, tag = (
+        manage(size, "shell", "-v", "0", "-c", _BOARD_TAG_PROBE, capture=True)
+        .strip()
+        .splitlines()[-1]
+        .split(" ")
+    )
     for name, path in PAGES:
-        size.urls[name] = path.format(detail=detail, user=USERNAME)
+        size.urls[name] = path.format(detail=detail, user=USERNAME, board=board, tag=tag)
 
 
 # The most liked image: its detail page shows a full row of likers in both sizes.
 _DETAIL_PROBE = (
     "from images.models import Image; "
     "print(Image.objects.order_by('-total_likes', 'id').first().get_absolute_url())"
+)
+
+
+# demo0001's first board (20 entries at both sizes) and the most used tag (BENCH_FRESH=1 once
+# for a large database seeded before boards existed).
+_BOARD_TAG_PROBE = (
+    "from boards.models import Board; from taggit.models import Tag; "
+    "from django.db.models import Count; "
+    "b = Board.objects.filter(owner__username='demo0001').order_by('id').first(); "
+    "t = Tag.objects.annotate(n=Count('images_taggedimage_items')).order_by('-n').first(); "
+    "print(b.get_absolute_url(), t.name)"
 )
 
 
