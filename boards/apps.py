@@ -6,6 +6,7 @@ class BoardsConfig(AppConfig):
     name = "boards"
 
     def ready(self):
+        from images.hooks import image_bookmarked
         from images.models import Image
 
         from . import signals
@@ -18,3 +19,4 @@ class BoardsConfig(AppConfig):
             signals.image_deleted, sender=Image, dispatch_uid="boards_image_deleted"
         )
         post_delete.connect(signals.board_deleted, sender=Board, dispatch_uid="boards_deleted")
+        image_bookmarked.connect(signals.image_bookmarked, dispatch_uid="boards_image_bookmarked")

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 
 from bookmarks.http import post_endpoint
 
-from . import ranking, selectors
+from . import hooks, ranking, selectors
 from .editing import delete_image, owned_image_or_404, update_image
 from .fetch import FetchError
 from .forms import ImageCreateForm, ImageEditForm, LikeForm
@@ -45,6 +45,7 @@ def image_create(request):
             return render(request, "images/image/create.html", context, status=503)
         else:
             messages.success(request, "Image bookmarked.")
+            hooks.image_bookmarked.send(sender=Image, request=request, image=image)
             return redirect(image)
     elif request.method == "GET" and form.initial.get("url"):
         existing = existing_bookmark(user=request.user, url=form.initial["url"])

@@ -23,3 +23,16 @@ def save_to_board(context, image):
         "boards": boards,
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("boards/_bookmark_fields.html", takes_context=True)
+def board_fields(context):
+    """The bookmark form's "Save to a board" fields: one of your boards, or a new one."""
+    user = context["request"].user
+    boards = boards_for_picker(user, 0) if user.is_authenticated else []
+    data = context["request"].POST
+    return {
+        "boards": boards,
+        "chosen": data.get("board", ""),
+        "new_name": data.get("new_board", ""),
+    }

@@ -156,3 +156,34 @@ def test_collections_pages_pass_our_csp_and_look_right(browser, live_server, ali
             shot(page, f"collections-{name}-{size}", full_page=True)
         assert errors == []
         context.close()
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["overlay", "picker window"])
+def test_bookmarklet_prefills_the_alt_text_from_the_page(page, launcher, site, live_server, strict):
+    from images.models import Image
+    from tests.e2e.test_bookmarklet import CSP
+
+    site.image("/photos/cats.jpg", (500, 400))
+    body = '<img src="/photos/cats.jpg" alt="Two cats on a sofa" width="300">'
+    url = site.page("/cats.html", "Cats", body, csp=CSP if strict else None)
+    page.goto(url)
+    with page.expect_popup() as popup_info:
+        page.evaluate(launcher)  # strict: the launcher opens the picker window itself
+        if not strict:
+            page.locator("#bm-bookmarklet-root .bm-pick").click()
+    form = popup_info.value
+    if strict:
+        form.locator(".picker-item").click()
+    form.wait_for_url("**/images/create/**")
+    expect(form.locator("#id_alt_text")).to_have_value("Two cats on a sofa")
+    form.get_by_label("+ New board").fill("Cats")
+    form.get_by_role("button", name="Bookmark it!").click()
+    form.wait_for_url("**/images/detail/**")
+    image = Image.objects.get()
+    assert image.alt_text == "Two cats on a sofa"
+    assert list(alice_boards(image)) == ["Cats"]
+    expect(form.locator("img.detail-img")).to_have_attribute("alt", "Two cats on a sofa")
+
+
+def alice_boards(image):
+    return image.board_entries.values_list("board__name", flat=True)
