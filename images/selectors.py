@@ -4,6 +4,7 @@ from taggit.models import Tag
 from bookmarks.paging import WindowPage, window_page
 
 from .models import Image
+from .tags import is_tag
 
 IMAGES_PER_PAGE = 8
 LIKERS_SHOWN = 24
@@ -19,7 +20,7 @@ def image_page(number, *, user=None, tag: str | None = None) -> WindowPage | Non
     if user is not None:
         images = images.filter(user=user)
     if tag is not None:
-        images = images.filter(tagged__tag__name=tag)
+        images = images.filter(tagged__tag__name=tag) if is_tag(tag) else images.none()
     return window_page(images, number, per_page=IMAGES_PER_PAGE)
 
 
@@ -74,6 +75,8 @@ def suggest_tags(prefix: str, *, user=None, limit: int = SUGGESTIONS) -> list[st
     """Up to `limit` tag names starting with `prefix`: those `user` has used first, then the
     most used by everyone. One query."""
     tags = Tag.objects.all()
+    if prefix and not is_tag(prefix):
+        return []
     if prefix:
         tags = tags.filter(name__startswith=prefix)
     uses = Count("images_taggedimage_items")

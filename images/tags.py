@@ -32,6 +32,14 @@ def normalise_tag(raw: str) -> str:
     return tag
 
 
+def is_tag(text: str) -> bool:
+    """Whether `text` is a tag as stored (normalised and valid): safe to look up."""
+    try:
+        return normalise_tag(text) == text
+    except ValidationError:
+        return False
+
+
 def parse_tags(text: str) -> list[str]:
     """The distinct tags in `text` (comma- or space-separated), in the order typed. Raises
     ValidationError for a bad tag or more than MAX_TAGS_PER_IMAGE."""

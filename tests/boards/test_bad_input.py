@@ -61,8 +61,10 @@ def cases(mine, theirs, my_image, their_image):
         yield "get", "/images/tag/sea/", {"page": page}
         yield "get", "/account/users/alice/boards/", {"page": page}
         yield "get", "/account/users/alice/", {"tag": page}
-    for path in ("/images/tag/%3Cb%3E/", "/images/tag/" + "x" * 300 + "/", "/boards/alice/💥/",
-                 "/boards/💥/x/", "/account/users/💥/boards/"):  # fmt: skip
+    for tag in ["\x00", "<b>", "a\x07", "x" * 300, "SEA"]:
+        yield "get", "/account/users/alice/", {"tag": tag}
+    for path in ("/images/tag/%3Cb%3E/", "/images/tag/%00/", "/images/tag/" + "x" * 300 + "/",
+                 "/boards/alice/💥/", "/boards/💥/x/", "/account/users/💥/boards/"):  # fmt: skip
         yield "get", path, {}
 
 
