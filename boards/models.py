@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
+from bookmarks.thumbnails import Thumbnail
 from images.models import Image
 
 MAX_NAME_LENGTH = 100
@@ -71,11 +73,9 @@ class Board(models.Model):
         return self.name
 
     @property
-    def list_thumbnail(self):
-        from bookmarks.thumbnails import Thumbnail
-
-        if self.cover is None:
-            return Thumbnail("", None, None)
+    def list_thumbnail(self) -> Thumbnail:
+        if self.cover is None:  # an empty board: the site's mark rather than a broken image
+            return Thumbnail(static("img/favicon.svg"), None, None)
         return self.cover.list_thumbnail
 
 

@@ -304,3 +304,14 @@ def test_image_deletion_resets_covers(user, other_user):
     second.delete()
     board.refresh_from_db()
     assert board.cover_id == first.pk and order(board) == [first.pk]
+
+
+def test_an_empty_boards_feed_item_shows_a_placeholder_not_a_broken_image(client, user, other_user):
+    board = create_board(owner=user, name="Soon empty")
+    image = make_image(user)
+    save_to_board(user=user, image_id=image.pk, board_id=board.pk)
+    client.force_login(user)
+    client.post(reverse("boards:remove"), {"image": image.pk, "board": board.pk})
+    client.force_login(other_user)
+    html = client.get("/account/").content.decode()  # bob follows nobody: everyone's feed
+    assert "Soon empty" in html and 'src=""' not in html
