@@ -141,6 +141,7 @@ def test_collections_pages_pass_our_csp_and_look_right(browser, live_server, ali
         "images-tab-filtered": "/account/users/alice/?tag=sea",
         "tag-page": "/images/tag/sea/",
         "others-image": theirs.get_absolute_url(),
+        "bookmark-form": "/images/create/?url=https://pictures.example/new.jpg&title=New&alt=Alt",
     }
     for size, viewport in SIZES.items():
         context = login_context(browser, live_server, alice, viewport=viewport)
