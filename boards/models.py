@@ -82,7 +82,12 @@ class Board(models.Model):
 class BoardEntry(models.Model):
     """An image on a board, at a position in the owner's order (ascending)."""
 
-    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="entries")
+    board = models.ForeignKey(
+        Board,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        db_index=False,  # the indexes below all start with the board
+    )
     image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="board_entries")
     position = models.BigIntegerField()
     added = models.DateTimeField(default=timezone.now)
