@@ -100,3 +100,14 @@ def test_tags_are_escaped(client, user):
     for path in ("/images/tag/ok/", image.get_absolute_url(), "/account/users/alice/"):
         html = client.get(path).content.decode()
         assert "<img src=x onerror" not in html
+
+
+def test_person_page_tag_filter_survives_the_plain_pager(client, user):
+    for n in range(10):
+        tag(make_image(user, title=f"p{n}"), "many")
+    make_image(user, title="untagged")
+    client.force_login(user)
+    html = client.get("/account/users/alice/?tag=many").content.decode()
+    assert 'href="?page=2&amp;tag=many"' in html
+    second = client.get("/account/users/alice/?page=2&tag=many")
+    assert len(second.context["page"].object_list) == 2
