@@ -12,7 +12,8 @@ LIKERS_SHOWN = 24
 
 def image_page(number, *, user=None, tag: str | None = None) -> WindowPage | None:
     """A page of images newest first (optionally of one user, and/or with one tag), with their
-    owners, for the grid; None when the number is not a page or lies past the end. One query."""
+    owners, for the grid; None when the number is not a page or lies past the end. One query
+    (two with a tag)."""
     images = Image.objects.select_related("user").only(
         "id", "slug", "title", "alt_text", "image", "thumbnails", "total_likes", "created",
         "user__id", "user__username", "user__first_name", "user__last_name",
@@ -20,7 +21,11 @@ def image_page(number, *, user=None, tag: str | None = None) -> WindowPage | Non
     if user is not None:
         images = images.filter(user=user)
     if tag is not None:
-        images = images.filter(tagged__tag__name=tag) if is_tag(tag) else images.none()
+        # The tag's id first (one more query): joined through the name, the planner cannot
+        # see how common the tag is and, for a popular one, gathers all its images and sorts
+        # them (200 ms for page 50 of a tag on 35k images); by id, it reads newest first.
+        tag_id = is_tag(tag) and Tag.objects.filter(name=tag).values_list("pk", flat=True).first()
+        images = images.filter(tagged__tag_id=tag_id) if tag_id else images.none()
     return window_page(images, number, per_page=IMAGES_PER_PAGE)
 
 
