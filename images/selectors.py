@@ -1,4 +1,7 @@
-from django.db.models import Count, Q
+import hashlib
+
+from django.core.cache import cache
+from django.db.models import Count
 from taggit.models import Tag
 
 from bookmarks.paging import WindowPage, window_page
@@ -76,21 +79,27 @@ def person_tags(user, limit: int = PERSON_TAGS_SHOWN) -> list[str]:
     return list(tags[:limit])
 
 
+SUGGEST_CACHE_SECONDS = 300
+
+
 def suggest_tags(prefix: str, *, user=None, limit: int = SUGGESTIONS) -> list[str]:
-    """Up to `limit` tag names starting with `prefix`: those `user` has used first, then the
-    most used by everyone. One query."""
-    tags = Tag.objects.all()
+    """Up to `limit` tag names starting with `prefix`: those `user` has used first (by their
+    use), then the most used by everyone. One query for the person's, and one for everyone's
+    that is cached for a few minutes (it counts every tagged image: 70 ms at 100k images)."""
     if prefix and not is_tag(prefix):
         return []
-    if prefix:
-        tags = tags.filter(name__startswith=prefix)
-    uses = Count("images_taggedimage_items")
+    mine: list[str] = []
     if user is not None and user.is_authenticated:
-        mine = Count(
-            "images_taggedimage_items",
-            filter=Q(images_taggedimage_items__content_object__user=user),
+        own = Tag.objects.filter(
+            name__startswith=prefix, images_taggedimage_items__content_object__user=user
         )
-        tags = tags.annotate(mine=mine, uses=uses).order_by("-mine", "-uses", "name")
-    else:
-        tags = tags.annotate(uses=uses).order_by("-uses", "name")
-    return list(tags.values_list("name", flat=True)[:limit])
+        own = own.annotate(uses=Count("images_taggedimage_items")).order_by("-uses", "name")
+        mine = list(own.values_list("name", flat=True)[:limit])
+    key = "tag-suggest:" + hashlib.sha256(prefix.encode()).hexdigest()[:32]
+    popular = cache.get(key)
+    if popular is None:
+        everyone = Tag.objects.filter(name__startswith=prefix)
+        everyone = everyone.annotate(uses=Count("images_taggedimage_items"))
+        popular = list(everyone.order_by("-uses", "name").values_list("name", flat=True)[:limit])
+        cache.set(key, popular, SUGGEST_CACHE_SECONDS)
+    return (mine + [name for name in popular if name not in mine])[:limit]

@@ -2,6 +2,7 @@
 (everyone's, newest first, infinite scroll) and a filter on a person's page."""
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from images.editing import update_image
@@ -76,6 +77,8 @@ def test_suggest_puts_my_tags_first_then_the_most_used(client, user, other_user)
     assert names[0] == "surf" and set(names[1:3]) == {"summer", "sunset"} and names[3] == "sushi"
     for n in range(12):
         tag(make_image(other_user, title=f"m{n}"), f"sub{n}")
+    assert client.get("/images/tags/suggest/?q=su").json() == names  # everyone's: cached
+    cache.clear()
     assert len(client.get("/images/tags/suggest/?q=su").json()) == 10
     assert client.get("/images/tags/suggest/?q=<script>").json() == []
 
@@ -111,3 +114,9 @@ def test_person_page_tag_filter_survives_the_plain_pager(client, user):
     assert 'href="?page=2&amp;tag=many"' in html
     second = client.get("/account/users/alice/?page=2&tag=many")
     assert len(second.context["page"].object_list) == 2
+
+
+def test_suggest_works_with_redis_down(client, user, redis_down):
+    tag(make_image(user), "surf")
+    client.force_login(user)
+    assert client.get("/images/tags/suggest/?q=su").json() == ["surf"]
