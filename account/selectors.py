@@ -1,7 +1,8 @@
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from actions.selectors import feed
+from boards.models import Board
 from bookmarks.paging import window_page
 from images import ranking
 from images.models import Image
@@ -37,6 +38,17 @@ def active_user(username: str):
     return User.objects.select_related("profile").get(username=username, is_active=True)
 
 
+def person_for_page(username: str, viewer):
+    """The active user `username` with `followers` (their count) and `followed` (whether
+    `viewer` follows them) annotated: a person's page head in one query."""
+    followed = Contact.objects.filter(user_from=viewer.pk, user_to=OuterRef("pk"))
+    return (
+        User.objects.select_related("profile")
+        .annotate(followers_count=Count("followers", distinct=True), followed=Exists(followed))
+        .get(username=username, is_active=True)
+    )
+
+
 def follower_count(user) -> int:
     return Contact.objects.filter(user_to=user).count()
 
@@ -50,13 +62,17 @@ def is_following(user_from, user_to) -> bool:
 def dashboard_feed(user, *, page=1):
     """A page of the actions of the people `user` follows, or of everyone else if they follow
     nobody (None past the end), and whether they follow anyone. A fixed number of queries: 1
-    for the follow check, 1 for the actions, 1 per target type (images, users)."""
+    for the follow check, 1 for the actions, 1 per target type (images, users, boards)."""
     follows_anyone = user.following.exists()
     window = feed(
         actor_ids=user.following.all() if follows_anyone else None,
         exclude_user=None if follows_anyone else user,
         page=page,
-        target_querysets=[Image.objects.all(), User.objects.select_related("profile")],
+        target_querysets=[
+            Image.objects.all(),
+            User.objects.select_related("profile"),
+            Board.objects.select_related("owner", "cover"),  # "saved to board"
+        ],
     )
     return window, follows_anyone
 

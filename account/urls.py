@@ -45,5 +45,6 @@ urlpatterns = [
     # Not under users/: every name there is someone's profile (a user may be called "follow").
     path("follow/", views.user_follow, name="user_follow"),
     path("users/<str:username>/", views.user_detail, name="user_detail"),
+    path("users/<str:username>/boards/", views.user_boards, name="user_boards"),
     path("", views.dashboard, name="dashboard"),
 ]

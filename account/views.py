@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from boards.selectors import boards_of
 from bookmarks import ratelimit
 from bookmarks.clientip import client_key
 from bookmarks.http import post_endpoint, rate_limited_response
 from bookmarks.imaging import ImageError
 from bookmarks.paging import past_the_end
 from bookmarks.ratelimit import RateLimited, hit
-from images.selectors import image_page
+from images.selectors import image_page, person_tags
 
 from . import selectors
 from .confirmation import MailNotSent, send_confirmation
@@ -113,7 +114,8 @@ def user_detail(request, username):
         person = selectors.active_user(username)
     except selectors.User.DoesNotExist:
         raise Http404("No such user.") from None
-    page = image_page(request.GET.get("page", 1), user=person)
+    tag = request.GET.get("tag", "").strip().lower() or None  # only their images with this tag
+    page = image_page(request.GET.get("page", 1), user=person, tag=tag)
     if page is None:
         return past_the_end(request, fragment=bool(request.GET.get("images_only")))
     if request.GET.get("images_only"):
@@ -124,8 +126,33 @@ def user_detail(request, username):
         "page": page,
         "followers": selectors.follower_count(person),
         "following": selectors.is_following(request.user, person),
+        "tab": "images",
+        "tag": tag,
+        "person_tags": person_tags(person),
     }
     return render(request, "account/user/detail.html", context)
+
+
+@login_required
+def user_boards(request, username):
+    """The Boards tab of a person's page: a fixed number of queries (person, boards, mosaics)."""
+    try:
+        person = selectors.person_for_page(username, request.user)
+    except selectors.User.DoesNotExist:
+        raise Http404("No such user.") from None
+    page, cards = boards_of(person, request.GET.get("page", 1), viewer=request.user)
+    if page is None:
+        return past_the_end(request)
+    context = {
+        "section": "people",
+        "person": person,
+        "page": page,
+        "cards": cards,
+        "followers": person.followers_count,
+        "following": person.followed,
+        "tab": "boards",
+    }
+    return render(request, "account/user/boards.html", context)
 
 
 @post_endpoint(FollowForm)

@@ -44,7 +44,7 @@ GUNICORN = str(Path(PYTHON).parent / "gunicorn")
 USERNAME, PASSWORD = "demo0001", "demo-password"
 HOST = "127.0.0.1"  # benchmark traffic stays on this machine
 
-PAGES = [  # (name, path); {detail} and {user} are filled in per database
+PAGES = [  # (name, path); {detail}, {user}, {board} and {tag} are filled in per database
     ("trivial view", "/bench/trivial/"),
     ("dashboard", "/account/"),
     ("image list", "/images/"),
@@ -53,6 +53,8 @@ PAGES = [  # (name, path); {detail} and {user} are filled in per database
     ("ranking", "/images/ranking/"),
     ("user list", "/account/users/"),
     ("user detail", "/account/users/{user}/"),
+    ("board page", "{board}"),
+    ("tag page", "/images/tag/{tag}/"),
 ]
 
 
@@ -189,10 +191,13 @@ def prepare_redis(size: Size) -> None:
 
 
 def fill_urls(size: Size) -> None:
-    # The most liked image: its detail page shows a full row of likers in both sizes.
-    detail = demo_status(size)["most_liked_url"]
+    # The most liked image: its detail page shows a full row of likers in both sizes; demo0001's
+    # first board (20 entries at both sizes) and the most used tag (BENCH_FRESH=1 once for a
+    # large database seeded before boards existed).
+    status = demo_status(size)
+    detail, board, tag = status["most_liked_url"], status["first_board_url"], status["top_tag"]
     for name, path in PAGES:
-        size.urls[name] = path.format(detail=detail, user=USERNAME)
+        size.urls[name] = path.format(detail=detail, user=USERNAME, board=board, tag=tag)
 
 
 def count_queries(size: Size) -> None:

@@ -128,9 +128,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "social_django",
     "axes",
+    "taggit",
     "account.apps.AccountConfig",
     "images.apps.ImagesConfig",
     "actions.apps.ActionsConfig",
+    "boards.apps.BoardsConfig",
 ]
 if DEMO_APP:
     INSTALLED_APPS += ["demo.apps.DemoConfig"]
@@ -382,3 +384,4 @@ MIDDLEWARE.insert(
     "account.social.SocialAuthExceptionMiddleware",
 )
 TEMPLATES[0]["OPTIONS"]["context_processors"] += ["account.social.social_login"]
+TAGGIT_CASE_INSENSITIVE = True  # one tag whatever the case (images.tags lower-cases too)

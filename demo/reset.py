@@ -10,6 +10,7 @@ from images import ranking
 from images.models import Image
 from images.services import recount_likes
 
+from .boards import delete_demo_boards_and_tags
 from .people import demo_users
 from .pictures import delete_demo_files
 
@@ -59,6 +60,7 @@ def delete_demo_data() -> int:
         recount_likes(liked_elsewhere)
         Contact.objects.filter(user_from__in=user_ids).delete()
         Contact.objects.filter(user_to__in=user_ids).delete()
+        delete_demo_boards_and_tags(user_ids=user_ids, image_ids=demo_images.values("id"))
         _delete_without_signals(demo_images)
         Profile.objects.filter(user__in=user_ids).delete()
         deleted = users.count()

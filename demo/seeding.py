@@ -26,6 +26,7 @@ from actions.models import Action, Verb
 from images import ranking
 from images.models import Image
 
+from .boards import seed_boards_and_tags
 from .people import (
     EMAIL_DOMAIN,
     FIRST_NAMES,
@@ -321,6 +322,9 @@ def seed_demo(sizes: Sizes, *, seed: int = 1, progress: Progress | None = None) 
         chosen = sorted(rng.sample(range(events), sizes.actions))
         with progress.step("actions", sizes.actions) as bar:
             _insert(Action, (action(event) for event in chosen), bar)
+
+        seed_boards_and_tags(users=user_ids, images=image_ids, rng=random.Random(f"{seed}:boards"),
+                             progress=progress)  # fmt: skip
 
     if connection.vendor == "postgresql":
         # Fresh statistics, or the planner guesses; and, outside a transaction (not in tests),

@@ -5,6 +5,7 @@ from bookmarks.imaging import ImageError, check_size, validate_image
 from .fetch import FetchError, check_url
 from .models import Image
 from .services import Upload
+from .tags import MAX_TAGS_PER_IMAGE, parse_tags
 
 MAX_ID = 2**63 - 1
 ACCEPTED_TYPES = "image/jpeg,image/png,image/gif,image/webp"
@@ -32,7 +33,12 @@ class ImageCreateForm(forms.ModelForm):
 
     class Meta:
         model = Image
-        fields = ["title", "url", "description"]  # `image` is not the model's file: see above
+        fields = [
+            "title",
+            "url",
+            "description",
+            "alt_text",
+        ]  # `image` is not the model's file: see above
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
@@ -92,3 +98,37 @@ class LikeForm(forms.Form):
             return Image.objects.only("id").get(pk=self.cleaned_data["id"])
         except Image.DoesNotExist:
             raise forms.ValidationError("No such image.") from None
+
+
+class ImageEditForm(forms.ModelForm):
+    """The owner's edit of an image's text and tags (the boards are edited on the same page
+    through the boards app's "Save to a board" widget)."""
+
+    tags = forms.CharField(
+        required=False,
+        max_length=2000,
+        help_text=f"Up to {MAX_TAGS_PER_IMAGE}, separated by commas or spaces: letters, digits, "
+        "“-” and “_”.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-tag-input": ""}),
+    )
+
+    class Meta:
+        model = Image
+        fields = ["title", "description", "alt_text"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["description"].max_length = 5000
+        self.fields["description"].widget.attrs["maxlength"] = 5000
+        if self.instance.pk and not self.is_bound:
+            self.initial["tags"] = ", ".join(sorted(t.name for t in self.instance.tags.all()))
+
+    def clean_description(self):
+        description = self.cleaned_data.get("description", "")
+        if len(description) > 5000:
+            raise forms.ValidationError("Keep the description under 5000 characters.")
+        return description
+
+    def clean_tags(self):
+        return parse_tags(self.cleaned_data.get("tags", ""))

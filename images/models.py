@@ -3,6 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
 
 from bookmarks.thumbnails import thumbnail_for
 
@@ -19,11 +21,18 @@ class Image(models.Model):
     image = models.ImageField(upload_to="images/%Y/%m/%d/")
     thumbnails = models.JSONField(default=dict, blank=True, editable=False)
     description = models.TextField(blank=True)
+    alt_text = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the picture shows, for people who cannot see it.",
+    )
     created = models.DateTimeField(default=timezone.now, db_index=True)
     users_like = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="images_liked", blank=True
     )
     total_likes = models.PositiveIntegerField(default=0, db_index=True)
+    tags = TaggableManager(through="TaggedImage", blank=True)
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -52,9 +61,28 @@ class Image(models.Model):
         return reverse("images:detail", args=[self.id, self.slug])
 
     @property
+    def alt(self) -> str:
+        """The text of every <img alt> showing this image: its alt text, else its title."""
+        return self.alt_text or self.title
+
+    @property
     def list_thumbnail(self):
         return thumbnail_for(self.thumbnails, "list", self.image)
 
     @property
     def detail_thumbnail(self):
         return thumbnail_for(self.thumbnails, "detail", self.image)
+
+
+class TaggedImage(TaggedItemBase):
+    """An image's tag (django-taggit's through model with a real foreign key, so a tag page
+    is a plain join instead of a generic relation)."""
+
+    content_object = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="tagged")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tag", "content_object"], name="images_taggedimage_unique_tag_image"
+            ),
+        ]  # its index (tag first) also serves the tag page's join

@@ -45,7 +45,13 @@ def existing_bookmark(*, user, url: str) -> Image | None:
 
 
 def bookmark_image(
-    *, user, title: str, url: str = "", upload: Upload | None = None, description: str = ""
+    *,
+    user,
+    title: str,
+    url: str = "",
+    upload: Upload | None = None,
+    description: str = "",
+    alt_text: str = "",
 ) -> Image:
     """Store a picture with its thumbnails and record the action: the image at `url`
     (downloaded safely, see images.fetch), or a validated `upload` (then `url` stays empty).
@@ -64,7 +70,7 @@ def bookmark_image(
     else:
         url, content, extension = "", upload.content, upload.info.extension
     rendered = render_thumbnails(content, THUMBNAIL_ALIASES)  # in a child process, too
-    image = Image(user=user, title=title, url=url, description=description)
+    image = Image(user=user, title=title, url=url, description=description, alt_text=alt_text)
     stem = slugify(title)[:60].strip("-") or "image"
     stored_names = []
     try:

@@ -11,4 +11,8 @@ urlpatterns = [
     path("like/", views.image_like, name="like"),
     path("ranking/", views.image_ranking, name="ranking"),
     path("pick/", views.image_pick, name="pick"),
+    path("edit/<int:id>/", views.image_edit, name="edit"),
+    path("delete/<int:id>/", views.image_delete, name="delete"),
+    path("tag/<str:tag>/", views.image_tag, name="tag"),
+    path("tags/suggest/", views.tag_suggest, name="tag_suggest"),
 ]

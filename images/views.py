@@ -1,7 +1,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
@@ -11,9 +12,10 @@ from bookmarks.imaging import ImageError
 from bookmarks.paging import past_the_end
 from bookmarks.ratelimit import Busy, RateLimited, hit, one_at_a_time
 
-from . import ranking, selectors
+from . import hooks, ranking, selectors
+from .editing import delete_image, owned_image_or_404, update_image
 from .fetch import FetchError
-from .forms import ImageCreateForm, LikeForm
+from .forms import ImageCreateForm, ImageEditForm, LikeForm
 from .models import Image
 from .services import (
     AlreadyBookmarked,
@@ -22,6 +24,7 @@ from .services import (
     existing_bookmark,
     like_image,
 )
+from .tags import normalise_tag
 
 BUSY_BOOKMARKING = "Your previous image is still being saved. Try again in a moment."
 
@@ -29,7 +32,9 @@ BUSY_BOOKMARKING = "Your previous image is still being saved. Try again in a mom
 @login_required
 def image_create(request):
     if request.method != "POST":
-        form = ImageCreateForm(initial={k: request.GET.get(k, "")[:2000] for k in ("url", "title")})
+        initial = {k: request.GET.get(k, "")[:2000] for k in ("url", "title")}
+        initial["alt_text"] = request.GET.get("alt", "")[:300]  # the bookmarklet sends `alt`
+        form = ImageCreateForm(initial=initial)
         existing = existing_bookmark(user=request.user, url=form.initial["url"])
         if existing:
             messages.info(request, "You had already bookmarked this image.")
@@ -55,6 +60,7 @@ def _bookmark(request, form):
             url=data["url"],
             upload=data["image"],
             description=data["description"],
+            alt_text=data["alt_text"],
         )
     except AlreadyBookmarked as already:
         messages.info(request, "You had already bookmarked this image.")
@@ -66,6 +72,7 @@ def _bookmark(request, form):
         form.add_error(None, str(error))
         return _create_page(request, form, status=503)
     messages.success(request, "Image bookmarked.")
+    hooks.image_bookmarked.send(sender=Image, request=request, image=image)
     return redirect(image)
 
 
@@ -86,6 +93,7 @@ def image_detail(request, id, slug):
         "image": image,
         "likers": selectors.likers_of(image),
         "liked": selectors.has_liked(image, request.user),
+        "tags": selectors.tags_of(image),
         "total_views": ranking.record_view(request, image.id),
     }
     return render(request, "images/image/detail.html", context)
@@ -139,3 +147,49 @@ def image_pick(request):
     # Cross-Origin-Opener-Policy (same-origin) would sever it. tests/e2e cover this.
     response["Cross-Origin-Opener-Policy"] = "unsafe-none"
     return response
+
+
+@login_required
+def image_edit(request, id):
+    image = owned_image_or_404(request.user, id)
+    form = ImageEditForm(request.POST or None, instance=image)
+    if request.method == "POST" and form.is_valid():
+        update_image(image=image, **form.cleaned_data)
+        messages.success(request, "Image saved.")
+        return redirect(image)
+    status = 400 if request.method == "POST" else 200  # the form was refused
+    context = {"section": "images", "form": form, "image": image}
+    return render(request, "images/image/edit.html", context, status=status)
+
+
+@login_required
+def image_delete(request, id):
+    image = owned_image_or_404(request.user, id)
+    if request.method == "POST":
+        delete_image(image=image)
+        messages.success(request, f"“{image.title}” was deleted.")
+        return redirect(request.user)
+    return render(request, "images/image/delete.html", {"section": "images", "image": image})
+
+
+def image_tag(request, tag):
+    try:
+        tag = normalise_tag(tag)
+    except ValidationError:
+        raise Http404("No such tag.") from None
+    page = selectors.image_page(request.GET.get("page", 1), tag=tag)
+    if request.GET.get("images_only"):
+        if page is None:
+            return HttpResponse("")
+        return render(request, "shared/_image_grid_items.html", {"page": page})
+    if page is None:
+        return redirect(request.path)
+    context = {"section": "images", "page": page, "tag": tag}
+    return render(request, "images/image/tag.html", context)
+
+
+def tag_suggest(request):
+    """Up to 10 tags starting with ?q=: the person's own first, then the most used."""
+    query = request.GET.get("q", "").strip().lower()[:50]
+    names = selectors.suggest_tags(query, user=request.user)
+    return JsonResponse(names, safe=False)

@@ -50,7 +50,7 @@
       if (!url || !/^https?:$/.test(u.protocol) || !/\.(jpe?g|png|gif|webp)$/i.test(u.pathname) ||
           u.href.length > 2000 || seen[u.href]) { return; }
       seen[u.href] = 1;
-      var item = {src: u.href, width: 0, height: 0}, probe = new Image();
+      var item = {src: u.href, width: 0, height: 0, alt: (a("alt") || "").slice(0, 300)}, probe = new Image();
       items.push(item);
       pending++;
       probe.onload = probe.onerror = function () {
@@ -96,9 +96,10 @@
     ".bm-grid{grid-template-columns:repeat(auto-fill,minmax(120px,1fr));padding:12px}.bm-pick img{height:100px}}"
   ].join("");
 
-  function createUrl(src) {
+  function createUrl(src, alt) {
     return CREATE_URL + "?url=" + encodeURIComponent(src) +
-      "&title=" + encodeURIComponent(document.title.slice(0, 200));
+      "&title=" + encodeURIComponent(document.title.slice(0, 200)) +
+      (alt ? "&alt=" + encodeURIComponent(alt) : "");
   }
 
   function jQueryVersionOk(jq) {
@@ -209,7 +210,7 @@
               .append($("<strong>").text(size))
               .append($("<span>", {"class": "bm-name"}).text(name)))
             .on("click", function () {
-              window.open(createUrl(image.src), "_blank", "noopener");
+              window.open(createUrl(image.src, image.alt), "_blank", "noopener");
               hide();
             })
         ).appendTo($grid);

@@ -48,14 +48,16 @@
           !isSize(image.width) || !isSize(image.height)) {
         return null;
       }
-      images.push({src: image.src, width: image.width, height: image.height});
+      // The page's alt text (optional; older launchers do not send it) prefills ours.
+      var alt = typeof image.alt === "string" ? image.alt.slice(0, 300) : "";
+      images.push({src: image.src, width: image.width, height: image.height, alt: alt});
     }
     return {title: data.title.slice(0, 200), images: images};
   }
 
-  function choose(src, title) {
+  function choose(src, title, alt) {
     window.location.assign(createUrl + "?url=" + encodeURIComponent(src) +
-      "&title=" + encodeURIComponent(title));
+      "&title=" + encodeURIComponent(title) + (alt ? "&alt=" + encodeURIComponent(alt) : ""));
   }
 
   function show(candidates) {
@@ -96,7 +98,7 @@
       caption.appendChild(address);
       button.appendChild(img);
       button.appendChild(caption);
-      button.addEventListener("click", function () { choose(image.src, candidates.title); });
+      button.addEventListener("click", function () { choose(image.src, candidates.title, image.alt); });
       item.appendChild(button);
       grid.appendChild(item);
     });

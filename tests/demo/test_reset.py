@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from boards.models import Board
 from demo.people import PASSWORD, WELL_KNOWN_USERNAME, demo_users
 from images import ranking
 from images.models import Image
@@ -118,9 +119,12 @@ def test_demo_status_and_views_only_are_what_make_bench_calls(redis_client):
     call_command("demo_status", stdout=out)
     status = json.loads(out.getvalue())
     top = Image.objects.order_by("-total_likes", "id").first()
+    board = Board.objects.filter(owner__username="demo0001").order_by("id").first()
     assert status == {
-        "users": 8, "images": 20, "actions": 60, "most_liked_url": top.get_absolute_url()
+        "users": 8, "images": 20, "actions": 60, "most_liked_url": top.get_absolute_url(),
+        "first_board_url": board.get_absolute_url(), "top_tag": status["top_tag"],
     }  # fmt: skip
+    assert status["top_tag"]
     redis_client.flushdb()
     call_command("seed_demo", "--views-only", "--views=5", stdout=out)
     assert redis_client.zcard(ranking.ranking_key()) == 5
