@@ -1,7 +1,11 @@
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.contrib.auth import get_user_model
 
 from actions.selectors import feed
 from bookmarks.paging import window_page
+from bookmarks.thumbnails import Thumbnail
 from images import ranking
 from images.models import Image
 from images.selectors import images_by_ids_in_order
@@ -33,17 +37,78 @@ def is_following(user_from, user_to) -> bool:
     return Contact.objects.filter(user_from=user_from, user_to=user_to).exists()
 
 
+@dataclass(frozen=True)
+class FeedEntry:
+    """One line of the dashboard's feed, ready to draw (actions/_feed_items.html): who did
+    what, and what it was about as a link with a picture. Built per target type here, so the
+    template never has to guess the type of a target."""
+
+    actor: User
+    actor_url: str
+    verb: str
+    created: datetime
+    target: object = None
+    target_label: str = ""
+    target_url: str = ""
+    target_thumb: Thumbnail | None = None  # the picture of an image target
+    target_person: User | None = None  # the person whose avatar stands for a user target
+
+
+def _image_target(image: Image) -> dict:
+    return {
+        "target_label": image.title,
+        "target_url": image.get_absolute_url(),
+        "target_thumb": image.list_thumbnail,
+    }
+
+
+def _person_target(person) -> dict:
+    return {
+        "target_label": person.display_name,
+        "target_url": person.get_absolute_url(),
+        "target_person": person,
+    }
+
+
+FEED_TARGETS = {Image: _image_target, User: _person_target}  # target type -> how it is shown
+# The target columns the feed draws: an image's title, slug and thumbnails; a person's names
+# and profile (the avatar).
+FEED_TARGET_QUERYSETS = [
+    Image.objects.only("id", "title", "slug", "image", "thumbnails"),
+    User.objects.select_related("profile").only(
+        "id", "username", "first_name", "last_name",
+        "profile__id", "profile__user_id", "profile__photo", "profile__photo_thumbnails",
+    ),
+]  # fmt: skip
+
+
+def feed_entry(action) -> FeedEntry:
+    actor, target = action.user, action.target
+    shown = FEED_TARGETS.get(type(target))
+    return FeedEntry(
+        actor=actor,
+        actor_url=actor.get_absolute_url(),
+        verb=action.verb,
+        created=action.created,
+        target=target,
+        **(shown(target) if shown else {}),
+    )
+
+
 def dashboard_feed(user, *, page=1):
     """A page of the actions of the people `user` follows, or of everyone else if they follow
-    nobody (None past the end), and whether they follow anyone. A fixed number of queries: 1
-    for the follow check, 1 for the actions, 1 per target type (images, users)."""
+    nobody (None past the end), as FeedEntry lines, and whether they follow anyone. A fixed
+    number of queries: 1 for the follow check, 1 for the actions, 1 per target type (images,
+    users)."""
     follows_anyone = user.following.exists()
     window = feed(
         actor_ids=user.following.all() if follows_anyone else None,
         exclude_user=None if follows_anyone else user,
         page=page,
-        target_querysets=[Image.objects.all(), User.objects.select_related("profile")],
+        target_querysets=FEED_TARGET_QUERYSETS,
     )
+    if window is not None:
+        window.object_list = [feed_entry(action) for action in window.object_list]
     return window, follows_anyone
 
 

@@ -28,7 +28,10 @@ def feed(*, actor_ids=None, exclude_user=None, page=1, target_querysets=()):
 
 
 def feed_queryset(*, actor_ids=None, exclude_user=None):
-    """The feed's query, newest first; served by the (user, -created) index."""
+    """The feed's query, newest first. Served by the (-created, user) feed index
+    (actions_feed_idx): read newest first, it skips other people's actions inside the index
+    and stops after a page. PostgreSQL may pick the (user, -created) index instead for a few
+    quiet followees (tests/actions/test_query_plan.py)."""
     actions = Action.objects.select_related("user__profile")
     if isinstance(actor_ids, QuerySet):
         # A correlated EXISTS rather than IN: databases then read the feed index backwards
