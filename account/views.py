@@ -81,7 +81,7 @@ def user_list(request):
 @login_required
 def user_detail(request, username):
     try:
-        person = selectors.active_user(username)
+        person = selectors.active_user(username, viewer=request.user)
     except selectors.User.DoesNotExist:
         raise Http404("No such user.") from None
     page = image_page(request.GET.get("page", 1), user=person)
@@ -93,8 +93,8 @@ def user_detail(request, username):
         "section": "people",
         "person": person,
         "page": page,
-        "followers": selectors.follower_count(person),
-        "following": selectors.is_following(request.user, person),
+        "followers": person.follower_count,
+        "following": person.followed,
     }
     return render(request, "account/user/detail.html", context)
 

@@ -32,7 +32,14 @@ def feed_queryset(*, actor_ids=None, exclude_user=None):
     (actions_feed_idx): read newest first, it skips other people's actions inside the index
     and stops after a page. PostgreSQL may pick the (user, -created) index instead for a few
     quiet followees (tests/actions/test_query_plan.py)."""
-    actions = Action.objects.select_related("user__profile")
+    # Only what a feed line draws of the actor (name, link, avatar): whole user rows cost a
+    # dozen columns and two datetimes to convert per line.
+    actions = Action.objects.select_related("user__profile").only(
+        "id", "user_id", "verb", "target_ct_id", "target_id", "created",
+        "user__id", "user__username", "user__first_name", "user__last_name",
+        "user__profile__id", "user__profile__user_id", "user__profile__photo",
+        "user__profile__photo_thumbnails",
+    )  # fmt: skip
     if isinstance(actor_ids, QuerySet):
         # A correlated EXISTS rather than IN: databases then read the feed index backwards
         # and stop after a page, instead of gathering every action of every actor and

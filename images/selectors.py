@@ -1,3 +1,5 @@
+from django.db.models import Exists, OuterRef, Value
+
 from bookmarks.paging import WindowPage, window_page
 
 from .models import Image
@@ -23,9 +25,15 @@ PERSON_FIELDS = ("id", "username", "first_name", "last_name")
 AVATAR_FIELDS = ("profile__id", "profile__user_id", "profile__photo", "profile__photo_thumbnails")
 
 
-def image_detail(image_id: int):
-    """The image with its owner and the owner's profile (the byline's avatar). One query."""
-    return Image.objects.select_related("user__profile").get(pk=image_id)
+def image_detail(image_id: int, *, viewer=None):
+    """The image with its owner and the owner's profile (the byline's avatar), and `liked`:
+    whether `viewer` likes it (False for a visitor). One query."""
+    if viewer is not None and viewer.is_authenticated:
+        likes = Image.users_like.through.objects.filter(image_id=OuterRef("pk"), user_id=viewer.pk)
+        liked = Exists(likes)
+    else:
+        liked = Value(False)
+    return Image.objects.select_related("user__profile").annotate(liked=liked).get(pk=image_id)
 
 
 def likers_of(image: Image, limit: int = LIKERS_SHOWN):
@@ -33,13 +41,6 @@ def likers_of(image: Image, limit: int = LIKERS_SHOWN):
     One query."""
     likers = image.users_like.select_related("profile").only(*PERSON_FIELDS, *AVATAR_FIELDS)
     return list(likers.order_by("-id")[:limit])
-
-
-def has_liked(image: Image, user) -> bool:
-    """Does `user` like `image`? One query on the likes table alone, none for a visitor."""
-    if not user.is_authenticated:
-        return False
-    return Image.users_like.through.objects.filter(image_id=image.pk, user_id=user.pk).exists()
 
 
 def images_by_ids_in_order(ids: list[int]) -> list[Image]:

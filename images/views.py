@@ -53,7 +53,7 @@ def image_create(request):
 
 def image_detail(request, id, slug):
     try:
-        image = selectors.image_detail(id)
+        image = selectors.image_detail(id, viewer=request.user)
     except Image.DoesNotExist:
         raise Http404("No such image.") from None
     if slug != image.slug:
@@ -62,7 +62,7 @@ def image_detail(request, id, slug):
         "section": "images",
         "image": image,
         "likers": selectors.likers_of(image),
-        "liked": selectors.has_liked(image, request.user),
+        "liked": image.liked,
         "total_views": ranking.record_view(request, image.id),
     }
     return render(request, "images/image/detail.html", context)
