@@ -39,6 +39,14 @@ PLACES = [
     ("storage .url()", "django.core.files.storage.filesystem:FileSystemStorage.url"),
     ("{% static %}", "django.templatetags.static:StaticNode.handle_simple"),
 ]
+# (label, "module:qualified.name"): how many times these run per request (deterministic).
+COUNTED = [
+    ("reverse()", "django.urls.base:reverse"),
+    ("{% include %}", "django.template.loader_tags:IncludeNode.render"),
+    ("queries", "django.db.backends.utils:CursorWrapper.execute"),
+    ("model instances", "django.db.models.base:Model.__init__"),
+    ("variable lookups", "django.template.base:Variable._resolve_lookup"),
+]
 
 
 def _code(target: str):
@@ -62,6 +70,14 @@ def places(stats: pstats.Stats, requests: int) -> dict[str, float]:
     for label, target in PLACES:
         entry = stats.stats.get(_code(target))
         found[label] = entry[3] * 1000 / requests if entry else 0.0
+    return found
+
+
+def counts(stats: pstats.Stats, requests: int) -> dict[str, float]:
+    found = {}
+    for label, target in COUNTED:
+        entry = stats.stats.get(_code(target))
+        found[label] = entry[1] / requests if entry else 0.0  # primitive + recursive calls
     return found
 
 
@@ -110,6 +126,9 @@ def main() -> None:
         cpu, stats = profile_page(who, url, requests)
         found = places(stats, requests)
         summary = ", ".join(f"{label} {ms:.2f}" for label, ms in found.items() if ms >= 0.05)
+        summary += "\n\nper request: " + ", ".join(
+            f"{n:g} {label}" for label, n in counts(stats, requests).items()
+        )
         calls = stats.total_calls / requests  # deterministic, unlike times on a busy machine
         print(
             f"## {name} ({url}): {cpu:.2f} ms CPU under the profiler, "
