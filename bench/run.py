@@ -82,7 +82,7 @@ THREADS = env_int("BENCH_THREADS", 2)
 CONNECTIONS = env_int("BENCH_CONNECTIONS", 8)
 REPEAT = env_int("BENCH_REPEAT", 2)
 WORKERS = 2
-COST_BATCHES, COST_REQUESTS = 5, 10  # the CPU table: the fastest of 5 batches of 10 requests
+COST_BATCHES, COST_REQUESTS = 10, 10  # the CPU table: the fastest of 10 batches of 10
 
 
 @dataclass
