@@ -1,16 +1,20 @@
-from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Q
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from actions.selectors import feed
 from boards.models import Board
 from bookmarks.paging import window_page
+from bookmarks.thumbnails import Thumbnail
 from images import ranking
 from images.models import Image
 from images.selectors import images_by_ids_in_order
 
-from .models import Contact
+from .models import Contact, User
 
-User = get_user_model()
 USERS_PER_PAGE = 24
 
 
@@ -34,46 +38,115 @@ def people_page(number, *, per_page: int = USERS_PER_PAGE):
     return window_page(people, number, per_page=per_page)
 
 
-def active_user(username: str):
-    return User.objects.select_related("profile").get(username=username, is_active=True)
-
-
-def person_for_page(username: str, viewer):
-    """The active user `username` with `followers` (their count) and `followed` (whether
-    `viewer` follows them) annotated: a person's page head in one query."""
-    followed = Contact.objects.filter(user_from=viewer.pk, user_to=OuterRef("pk"))
+def active_user(username: str, *, viewer=None):
+    """The active user `username` with their profile, `follower_count` (how many people
+    follow them) and `followed` (whether `viewer` follows them; False for a visitor).
+    One query."""
+    followers = (
+        Contact.objects.filter(user_to=OuterRef("pk"))
+        .order_by()
+        .values("user_to")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    followed: Exists | Value
+    if viewer is not None and viewer.is_authenticated:
+        followed = Exists(Contact.objects.filter(user_from=viewer.pk, user_to=OuterRef("pk")))
+    else:
+        followed = Value(False)
     return (
         User.objects.select_related("profile")
-        .annotate(followers_count=Count("followers", distinct=True), followed=Exists(followed))
+        .annotate(follower_count=Coalesce(Subquery(followers), 0), followed=followed)
         .get(username=username, is_active=True)
     )
 
 
-def follower_count(user) -> int:
-    return Contact.objects.filter(user_to=user).count()
+@dataclass(frozen=True)
+class FeedEntry:
+    """One line of the dashboard's feed, ready to draw (actions/_feed_items.html): who did
+    what, and what it was about as a link with a picture. Built per target type here, so the
+    template never has to guess the type of a target."""
+
+    actor: User
+    actor_url: str
+    verb: str
+    created: datetime
+    target: object = None
+    target_label: str = ""
+    target_url: str = ""
+    target_thumb: Thumbnail | None = None  # the picture of an image target
+    target_person: User | None = None  # the person whose avatar stands for a user target
 
 
-def is_following(user_from, user_to) -> bool:
-    if not user_from.is_authenticated:
-        return False
-    return Contact.objects.filter(user_from=user_from, user_to=user_to).exists()
+def _image_target(image: Image) -> dict:
+    return {
+        "target_label": image.title,
+        "target_url": image.get_absolute_url(),
+        "target_thumb": image.list_thumbnail,
+    }
+
+
+def _board_target(board: Board) -> dict:
+    return {
+        "target_label": board.name,
+        "target_url": board.get_absolute_url(),
+        "target_thumb": board.list_thumbnail,
+    }
+
+
+def _person_target(person) -> dict:
+    return {
+        "target_label": person.display_name,
+        "target_url": person.get_absolute_url(),
+        "target_person": person,
+    }
+
+
+# target type -> how it is shown
+FEED_TARGETS: dict[type, Callable[..., dict]] = {
+    Image: _image_target,
+    User: _person_target,
+    Board: _board_target,
+}
+# The target columns the feed draws: an image's title, slug and thumbnails; a person's names
+# and profile (the avatar); a board with its owner (its address) and cover.
+FEED_TARGET_QUERYSETS = [
+    Image.objects.only("id", "title", "alt_text", "slug", "image", "thumbnails"),
+    User.objects.select_related("profile").only(
+        "id", "username", "first_name", "last_name",
+        "profile__id", "profile__user_id", "profile__photo", "profile__photo_thumbnails",
+    ),
+    Board.objects.select_related("owner", "cover"),  # "saved to board": the board and its cover
+]  # fmt: skip
+
+
+def feed_entry(action) -> FeedEntry:
+    actor, target = action.user, action.target
+    shown = FEED_TARGETS.get(type(target))
+    return FeedEntry(
+        actor=actor,
+        actor_url=actor.get_absolute_url(),
+        verb=action.verb,
+        created=action.created,
+        target=target,
+        **(shown(target) if shown else {}),
+    )
 
 
 def dashboard_feed(user, *, page=1):
     """A page of the actions of the people `user` follows, or of everyone else if they follow
-    nobody (None past the end), and whether they follow anyone. A fixed number of queries: 1
-    for the follow check, 1 for the actions, 1 per target type (images, users, boards)."""
+    nobody (None past the end), as FeedEntry lines, and whether they follow anyone. A fixed
+    number of queries: 1 for the follow check, 1 for the actions, 1 per target type (images,
+    users, boards)."""
     follows_anyone = user.following.exists()
     window = feed(
         actor_ids=user.following.all() if follows_anyone else None,
         exclude_user=None if follows_anyone else user,
         page=page,
-        target_querysets=[
-            Image.objects.all(),
-            User.objects.select_related("profile"),
-            Board.objects.select_related("owner", "cover"),  # "saved to board"
-        ],
+        target_querysets=FEED_TARGET_QUERYSETS,
     )
+    if window is not None:
+        window.object_list = [feed_entry(action) for action in window.object_list]
     return window, follows_anyone
 
 

@@ -111,7 +111,7 @@ def user_list(request):
 @login_required
 def user_detail(request, username):
     try:
-        person = selectors.active_user(username)
+        person = selectors.active_user(username, viewer=request.user)
     except selectors.User.DoesNotExist:
         raise Http404("No such user.") from None
     tag = request.GET.get("tag", "").strip().lower() or None  # only their images with this tag
@@ -124,8 +124,8 @@ def user_detail(request, username):
         "section": "people",
         "person": person,
         "page": page,
-        "followers": selectors.follower_count(person),
-        "following": selectors.is_following(request.user, person),
+        "followers": person.follower_count,
+        "following": person.followed,
         "tab": "images",
         "tag": tag,
         "person_tags": person_tags(person),
@@ -137,7 +137,7 @@ def user_detail(request, username):
 def user_boards(request, username):
     """The Boards tab of a person's page: a fixed number of queries (person, boards, mosaics)."""
     try:
-        person = selectors.person_for_page(username, request.user)
+        person = selectors.active_user(username, viewer=request.user)
     except selectors.User.DoesNotExist:
         raise Http404("No such user.") from None
     page, cards = boards_of(person, request.GET.get("page", 1), viewer=request.user)
@@ -148,7 +148,7 @@ def user_boards(request, username):
         "person": person,
         "page": page,
         "cards": cards,
-        "followers": person.followers_count,
+        "followers": person.follower_count,
         "following": person.followed,
         "tab": "boards",
     }

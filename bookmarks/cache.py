@@ -14,6 +14,7 @@ import json
 import logging
 from functools import wraps
 
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 
 from .redis import REDIS_ERRORS
@@ -67,3 +68,19 @@ class ForgivingRedisCache(RedisCache):
     delete = _forgiving(RedisCache.delete, False)
     delete_many = _forgiving(RedisCache.delete_many, None)
     clear = _forgiving(RedisCache.clear, False)
+
+
+class SessionRedisCache(ForgivingRedisCache):
+    """The forgiving cache for cached_db sessions: no entry lives longer than OPTIONS
+    "MAX_TIMEOUT" seconds, whatever timeout the session engine asks for (a session's whole
+    age). The database stays the record; this bounds how long the cache may disagree with it,
+    e.g. after a logout while Redis was unreachable, whose cache delete was dropped."""
+
+    def __init__(self, server, params):
+        options = dict(params.get("OPTIONS") or {})
+        self.max_timeout = int(options.pop("MAX_TIMEOUT", 300))
+        super().__init__(server, {**params, "OPTIONS": options})
+
+    def get_backend_timeout(self, timeout=DEFAULT_TIMEOUT):
+        timeout = super().get_backend_timeout(timeout)
+        return self.max_timeout if timeout is None else min(timeout, self.max_timeout)

@@ -1,7 +1,7 @@
 import hashlib
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Value
 from taggit.models import Tag
 
 from bookmarks.paging import WindowPage, window_page
@@ -32,22 +32,46 @@ def image_page(number, *, user=None, tag: str | None = None) -> WindowPage | Non
     return window_page(images, number, per_page=IMAGES_PER_PAGE)
 
 
-def image_detail(image_id: int):
-    return Image.objects.select_related("user__profile").get(pk=image_id)
+# A person as the pages draw them: a link with their name and avatar.
+PERSON_FIELDS = ("id", "username", "first_name", "last_name")
+AVATAR_FIELDS = ("profile__id", "profile__user_id", "profile__photo", "profile__photo_thumbnails")
+
+
+def image_detail(image_id: int, *, viewer=None):
+    """The image with its owner and the owner's profile (the byline's avatar), and `liked`:
+    whether `viewer` likes it (False for a visitor). One query."""
+    liked: Exists | Value
+    if viewer is not None and viewer.is_authenticated:
+        likes = Image.users_like.through.objects.filter(image_id=OuterRef("pk"), user_id=viewer.pk)
+        liked = Exists(likes)
+    else:
+        liked = Value(False)
+    return Image.objects.select_related("user__profile").annotate(liked=liked).get(pk=image_id)
 
 
 def likers_of(image: Image, limit: int = LIKERS_SHOWN):
-    return list(image.users_like.select_related("profile").order_by("-id")[:limit])
-
-
-def has_liked(image: Image, user) -> bool:
-    return user.is_authenticated and image.users_like.filter(pk=user.pk).exists()
+    """The first `limit` people who like `image`, with the columns their avatar link needs.
+    One query."""
+    likers = image.users_like.select_related("profile").only(*PERSON_FIELDS, *AVATAR_FIELDS)
+    return list(likers.order_by("-id")[:limit])
 
 
 def images_by_ids_in_order(ids: list[int]) -> list[Image]:
     """The images with these ids, in the order given, skipping ids that no longer exist.
     One query."""
-    found = Image.objects.select_related("user").in_bulk(ids)
+    found = (
+        Image.objects.select_related("user")
+        .only(
+            "id",
+            "title",
+            "alt_text",
+            "slug",
+            "image",
+            "thumbnails",
+            *(f"user__{f}" for f in PERSON_FIELDS),
+        )
+        .in_bulk(ids)
+    )
     return [found[i] for i in ids if i in found]
 
 

@@ -83,7 +83,7 @@ def _create_page(request, form, status=200):
 
 def image_detail(request, id, slug):
     try:
-        image = selectors.image_detail(id)
+        image = selectors.image_detail(id, viewer=request.user)
     except Image.DoesNotExist:
         raise Http404("No such image.") from None
     if slug != image.slug:
@@ -92,7 +92,7 @@ def image_detail(request, id, slug):
         "section": "images",
         "image": image,
         "likers": selectors.likers_of(image),
-        "liked": selectors.has_liked(image, request.user),
+        "liked": image.liked,
         "tags": selectors.tags_of(image),
         "total_views": ranking.record_view(request, image.id),
     }

@@ -75,11 +75,11 @@ def server_url(httpserver):
 
 @pytest.fixture
 def redis_down(settings):
-    """Redis unreachable: the site's client and Django's cache point at a closed port."""
+    """Redis unreachable: the site's client and Django's caches (the default one and the
+    sessions' one) point at a closed port."""
     closed = "redis://127.0.0.1:1/0"
     settings.REDIS_URL = closed
     settings.CACHES = {
-        **settings.CACHES,
-        "default": {**settings.CACHES["default"], "LOCATION": closed},
+        alias: {**config, "LOCATION": closed} for alias, config in settings.CACHES.items()
     }
     return closed

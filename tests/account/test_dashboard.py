@@ -39,7 +39,7 @@ def test_dashboard_without_follows_shows_everyone_else(auth_client, user, other_
     create_action(other_user, Verb.BOOKMARKED, make_image(other_user, title="Bob's"))
     create_action(user, Verb.BOOKMARKED, make_image(user, title="Mine"))
     actions = feed(auth_client).context["page"].object_list
-    assert [a.user for a in actions] == [other_user]
+    assert [a.actor for a in actions] == [other_user]
     assert "You don't follow anyone yet" in feed(auth_client).content.decode()
 
 
@@ -120,7 +120,39 @@ def test_dashboard_queries_are_fixed_with_mixed_targets_and_500_follows(auth_cli
     assert len(actions) == 10
     assert {type(a.target).__name__ for a in actions} == {"Image", "User"}
     assert mixed_two == mixed_ten
-    assert mixed_ten <= 6  # session, user, follows?, actions, images, users
+    assert mixed_ten == 5  # user, follows?, actions, images, users (the session: from Redis)
+
+
+def test_feed_lines_are_drawn_by_target_type_not_guessed(auth_client, user):
+    """An image is shown by its thumbnail and a person by their avatar, whatever their fields
+    say: an image with an empty title used to be drawn as a person (the template asked
+    `target.title`)."""
+    friend, followed = make_user("friend"), make_user("followed", first_name="Zoë")
+    Contact.objects.create(user_from=user, user_to=friend)
+    Action.objects.all().delete()
+    untitled = make_image(friend, title="")
+    create_action(friend, "bookmarked image", untitled)
+    create_action(friend, "is following", followed)
+    page = feed(auth_client).content.decode()
+    thumb = untitled.list_thumbnail.url
+    assert f'<a href="{untitled.get_absolute_url()}" class="feed-thumb"><img src="{thumb}"' in page
+    assert (
+        f'<a href="{followed.get_absolute_url()}" class="feed-thumb"><span class="avatar-initial '
+        'avatar-48" aria-hidden="true">Z</span></a>' in page
+    )
+    assert f'<a href="{followed.get_absolute_url()}">Zoë</a>' in page
+
+
+def test_feed_text_is_escaped(auth_client, user):
+    friend = make_user("friend", first_name="<b>Friend</b>")
+    Contact.objects.create(user_from=user, user_to=friend)
+    Action.objects.all().delete()
+    create_action(friend, "bookmarked image", make_image(friend, title="<script>x</script>"))
+    create_action(friend, "is following", make_user("other", first_name="<i>Other</i>"))
+    page = feed(auth_client).content.decode()
+    assert "<script>x" not in page and "<b>Friend" not in page and "<i>Other" not in page
+    assert "&lt;script&gt;x&lt;/script&gt;" in page and "&lt;b&gt;Friend&lt;/b&gt;" in page
+    assert 'aria-hidden="true">&lt;</span>' in page  # the initial of "<b>Friend</b>"
 
 
 def test_user_list_and_detail_queries_are_fixed(auth_client, user):
@@ -138,4 +170,5 @@ def test_user_list_and_detail_queries_are_fixed(auth_client, user):
         make_image(person, title=f"x{n}")
     assert count(reverse("user_list")) == list_one
     assert count(person.get_absolute_url()) == detail_one
-    assert detail_one <= 7
+    assert list_one == 2  # user, page (the session: from Redis)
+    assert detail_one == 4  # user, person with follower count and followed?, images, their tags

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from images.models import Image
-from tests.factories import make_image
+from tests.factories import make_image, make_user
 from tests.images.imagedata import make_image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -360,3 +360,15 @@ def test_the_like_limit_is_per_person(two_likes_a_minute, auth_client, user, oth
     assert like(auth_client, image.id).status_code == 429
     auth_client.force_login(other_user)
     assert like(auth_client, image.id).json() == {"status": "ok", "likes": 1}
+
+
+def test_likers_are_drawn_with_their_avatar_link_and_escaped_name(auth_client, user):
+    image = make_image(user)
+    liker = make_user("liker", first_name='<b>"Q"</b>')
+    image.users_like.add(liker)
+    page = auth_client.get(image.get_absolute_url()).content.decode()
+    assert (
+        f'<li><a href="{liker.get_absolute_url()}" title="&lt;b&gt;&quot;Q&quot;&lt;/b&gt;">'
+        '<span class="avatar-initial avatar-36" aria-hidden="true">&lt;</span></a></li>'
+    ) in page
+    assert '<b>"Q"' not in page
