@@ -113,7 +113,7 @@ def user_detail(request, username):
         person = selectors.active_user(username)
     except selectors.User.DoesNotExist:
         raise Http404("No such user.") from None
-    page = image_page(request.GET.get("page", 1), user=person)
+    page = image_page(request.GET.get("page", 1), user=person, viewer=request.user)
     if page is None:
         return past_the_end(request, fragment=bool(request.GET.get("images_only")))
     if request.GET.get("images_only"):

@@ -9,6 +9,23 @@ from bookmarks.thumbnails import thumbnail_for
 THUMBNAIL_ALIASES = ("list", "detail")
 
 
+class Status(models.TextChoices):
+    """A bookmark is saved by a background job (images.jobs): only its owner sees it until it is
+    ready, as a 'Saving…' card, or as the reason it failed."""
+
+    SAVING = "saving", "Saving"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class ImageQuerySet(models.QuerySet):
+    def visible_to(self, viewer) -> "ImageQuerySet":
+        """Ready images, and the viewer's own saving or failed ones."""
+        if viewer is not None and viewer.is_authenticated:
+            return self.filter(models.Q(status=Status.READY) | models.Q(user=viewer))
+        return self.filter(status=Status.READY)
+
+
 class Image(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="images_created"
@@ -16,7 +33,7 @@ class Image(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, blank=True)
     url = models.URLField("source URL", max_length=2000, blank=True)  # empty for uploads
-    image = models.ImageField(upload_to="images/%Y/%m/%d/")
+    image = models.ImageField(upload_to="images/%Y/%m/%d/", blank=True)  # empty while saving
     thumbnails = models.JSONField(default=dict, blank=True, editable=False)
     description = models.TextField(blank=True)
     created = models.DateTimeField(default=timezone.now, db_index=True)
@@ -24,6 +41,10 @@ class Image(models.Model):
         settings.AUTH_USER_MODEL, related_name="images_liked", blank=True
     )
     total_likes = models.PositiveIntegerField(default=0, db_index=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.READY)
+    failure = models.CharField(max_length=300, blank=True)  # why it failed, for its owner
+
+    objects = ImageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -50,6 +71,10 @@ class Image(models.Model):
 
     def get_absolute_url(self):
         return reverse("images:detail", args=[self.id, self.slug])
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == Status.READY
 
     @property
     def list_thumbnail(self):

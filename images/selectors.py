@@ -6,20 +6,23 @@ IMAGES_PER_PAGE = 8
 LIKERS_SHOWN = 24
 
 
-def image_page(number, *, user=None) -> WindowPage | None:
+def image_page(number, *, user=None, viewer=None) -> WindowPage | None:
     """A page of images newest first (optionally of one user), with their owners, for the grid;
-    None when the number is not a page or lies past the end. One query."""
-    images = Image.objects.select_related("user").only(
-        "id", "slug", "title", "image", "thumbnails", "total_likes", "created",
-        "user__id", "user__username", "user__first_name", "user__last_name",
+    only ready images, but the viewer's own saving or failed ones too. None when the number is
+    not a page or lies past the end. One query."""
+    images = Image.objects.visible_to(viewer).select_related("user").only(
+        "id", "slug", "title", "image", "thumbnails", "total_likes", "created", "status",
+        "failure", "user__id", "user__username", "user__first_name", "user__last_name",
     )  # fmt: skip
     if user is not None:
         images = images.filter(user=user)
     return window_page(images, number, per_page=IMAGES_PER_PAGE)
 
 
-def image_detail(image_id: int):
-    return Image.objects.select_related("user__profile").get(pk=image_id)
+def image_detail(image_id: int, *, viewer=None):
+    """The image for its page; Image.DoesNotExist when the viewer may not see it (another
+    person's image that is still saving or failed)."""
+    return Image.objects.visible_to(viewer).select_related("user__profile").get(pk=image_id)
 
 
 def likers_of(image: Image, limit: int = LIKERS_SHOWN):
@@ -33,7 +36,7 @@ def has_liked(image: Image, user) -> bool:
 def images_by_ids_in_order(ids: list[int]) -> list[Image]:
     """The images with these ids, in the order given, skipping ids that no longer exist.
     One query."""
-    found = Image.objects.select_related("user").in_bulk(ids)
+    found = Image.objects.visible_to(None).select_related("user").in_bulk(ids)
     return [found[i] for i in ids if i in found]
 
 

@@ -11,4 +11,7 @@ urlpatterns = [
     path("like/", views.image_like, name="like"),
     path("ranking/", views.image_ranking, name="ranking"),
     path("pick/", views.image_pick, name="pick"),
+    path("status/<int:id>/", views.image_status, name="status"),
+    path("retry/", views.image_retry, name="retry"),
+    path("remove/", views.image_remove, name="remove"),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
@@ -13,7 +13,7 @@ from bookmarks.ratelimit import Busy, RateLimited, hit, one_at_a_time
 
 from . import ranking, selectors
 from .fetch import FetchError
-from .forms import ImageCreateForm, LikeForm
+from .forms import ImageCreateForm, LikeForm, OwnImageForm
 from .models import Image
 from .services import (
     AlreadyBookmarked,
@@ -21,6 +21,10 @@ from .services import (
     bookmark_image,
     existing_bookmark,
     like_image,
+    owned_image,
+    queue_bookmark,
+    remove_bookmark,
+    retry_bookmark,
 )
 
 BUSY_BOOKMARKING = "Your previous image is still being saved. Try again in a moment."
@@ -36,7 +40,9 @@ def image_create(request):
             return redirect(existing)
         return _create_page(request, form)
     key = str(request.user.pk)
-    try:  # one bookmark at a time per person (each may fetch and decode), and only so many
+    # One request at a time per person (an upload is decoded here), so many an hour, and at most
+    # BOOKMARKS_IN_FLIGHT downloads queued or running per person (queue_bookmark).
+    try:
         with one_at_a_time("bookmark", key, ttl=60, message=BUSY_BOOKMARKING):
             hit("bookmark", key)
             return _bookmark(request, ImageCreateForm(request.POST, request.FILES))
@@ -49,13 +55,20 @@ def _bookmark(request, form):
         return _create_page(request, form, status=400)
     data = form.cleaned_data
     try:
-        image = bookmark_image(
-            user=request.user,
-            title=data["title"],
-            url=data["url"],
-            upload=data["image"],
-            description=data["description"],
-        )
+        if data["image"]:  # an upload: checked already, thumbnails take milliseconds
+            image = bookmark_image(
+                user=request.user,
+                title=data["title"],
+                upload=data["image"],
+                description=data["description"],
+            )
+        else:  # a download may take long: a job does it
+            image = queue_bookmark(
+                user=request.user,
+                title=data["title"],
+                url=data["url"],
+                description=data["description"],
+            )
     except AlreadyBookmarked as already:
         messages.info(request, "You had already bookmarked this image.")
         return redirect(already.image)
@@ -65,7 +78,9 @@ def _bookmark(request, form):
     except StoreError as error:
         form.add_error(None, str(error))
         return _create_page(request, form, status=503)
-    messages.success(request, "Image bookmarked.")
+    image.refresh_from_db(fields=["status"])  # a job without Redis may be done already
+    if image.is_ready:
+        messages.success(request, "Image bookmarked.")
     return redirect(image)
 
 
@@ -76,11 +91,14 @@ def _create_page(request, form, status=200):
 
 def image_detail(request, id, slug):
     try:
-        image = selectors.image_detail(id)
+        image = selectors.image_detail(id, viewer=request.user)
     except Image.DoesNotExist:
         raise Http404("No such image.") from None
     if slug != image.slug:
         return redirect(image, permanent=True)
+    if not image.is_ready:  # its owner's Saving / failed card
+        context = {"section": "images", "image": image, "kind": "detail"}
+        return render(request, "images/image/saving.html", context)
     context = {
         "section": "images",
         "image": image,
@@ -99,7 +117,7 @@ def image_like(request, data):
 
 
 def image_list(request):
-    page = selectors.image_page(request.GET.get("page", 1))
+    page = selectors.image_page(request.GET.get("page", 1), viewer=request.user)
     if page is None:
         return past_the_end(request, fragment=bool(request.GET.get("images_only")))
     if request.GET.get("images_only"):
@@ -139,3 +157,33 @@ def image_pick(request):
     # Cross-Origin-Opener-Policy (same-origin) would sever it. tests/e2e cover this.
     response["Cross-Origin-Opener-Policy"] = "unsafe-none"
     return response
+
+
+@login_required
+def image_status(request, id):
+    """Where the owner's bookmark stands, for the Saving card to poll: its status and, once it
+    is no longer saving, the HTML that replaces the card."""
+    try:
+        image = owned_image(user=request.user, image_id=id)
+    except Image.DoesNotExist:
+        raise Http404("No such image.") from None
+    kind = "list" if request.GET.get("kind") == "list" else "detail"
+    html = ""
+    if image.status != "saving":
+        html = render_to_string(
+            "images/image/_saving_card.html", {"image": image, "kind": kind}, request=request
+        )
+    return JsonResponse({"status": image.status, "reason": image.failure, "html": html})
+
+
+@post_endpoint(OwnImageForm)
+def image_retry(request, data):
+    ratelimit.hit("bookmark", str(request.user.pk))
+    retry_bookmark(user=request.user, image_id=data["id"].pk)
+    return {}
+
+
+@post_endpoint(OwnImageForm)
+def image_remove(request, data):
+    remove_bookmark(user=request.user, image_id=data["id"].pk)
+    return {}
