@@ -129,18 +129,20 @@ class Worker(RQWorker):
 def queue_health() -> dict[str, Any] | None:
     """Queued, running, failed and scheduled counts and the oldest queued job's age in
     seconds; None when Redis is unavailable."""
+    from datetime import UTC
+
     from django.utils import timezone
 
     try:
         queue = get_queue()
         oldest_age = None
-        first = queue.get_job_ids(0, 0)
+        first = queue.get_job_ids(0, 1)  # the queue's head: the job waiting longest
         if first:
             job = queue.fetch_job(first[0])
             if job is not None and job.enqueued_at is not None:
                 enqueued = job.enqueued_at
                 if timezone.is_naive(enqueued):
-                    enqueued = timezone.make_aware(enqueued, timezone.utc)
+                    enqueued = enqueued.replace(tzinfo=UTC)
                 oldest_age = (timezone.now() - enqueued).total_seconds()
         return {
             "queued": queue.count,
