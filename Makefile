@@ -7,7 +7,7 @@ PORT   ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bookmarks
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: run serve worker test test-sqlite test-pg test-e2e lint typecheck format chromium nginx collectstatic demo bench clean
+.PHONY: run serve worker scale-check test test-sqlite test-pg test-e2e lint typecheck format chromium nginx collectstatic demo bench clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -91,6 +91,13 @@ clean:
 demo: $(BIN)/.installed .env
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo $(DEMO_ARGS)
+
+## Several instances on shared engines, on this machine (bench/scale.py): PostgreSQL database
+## bookmarks_scale, Redis, moto's S3 server, 2 gunicorn instances behind nginx, 2 workers, a
+## minute of mixed load with one instance and one worker SIGKILLed half way; writes bench/scale.md.
+scale-check: $(BIN)/.installed nginx
+	@$(BIN)/python -c "import moto" 2>/dev/null || $(BIN)/python -m pip install -q "moto[server]==5.2.5"
+	PG_URL=$(PG_URL) $(BIN)/python -m bench.scale
 
 ## Pages under gunicorn + PostgreSQL + Redis, driven by wrk (Debian's, installed if missing);
 ## writes bench/results.md. BENCH_QUICK=1 for a medium "large" size (see bench/run.py).

@@ -51,9 +51,15 @@ def get_queue():
     return django_rq.get_queue(QUEUE_NAME)
 
 
-def enqueue(func: Callable[..., Any], *args: Any, on_give_up: Callable | None = None) -> None:
+def enqueue(
+    func: Callable[..., Any],
+    *args: Any,
+    on_give_up: Callable | None = None,
+    job_id: str | None = None,
+) -> None:
     """Run `func(*args)` in a worker, at least once. `on_give_up(*args)` runs when the last
-    try failed with an unexpected error (or the worker running it died)."""
+    try failed with an unexpected error (or the worker running it died). `job_id` names the
+    job, so a sweeper can tell whether it is still known (`job_exists`)."""
     if settings.JOBS_INLINE:
         _run_here(func, args, on_give_up, sleep=False)
         return
@@ -61,6 +67,7 @@ def enqueue(func: Callable[..., Any], *args: Any, on_give_up: Callable | None = 
         get_queue().enqueue(
             func,
             *args,
+            job_id=job_id,
             retry=Retry(max=TRIES - 1, interval=list(settings.JOB_RETRY_BACKOFF)),
             job_timeout=settings.JOB_TIMEOUT,
             failure_ttl=7 * 24 * 3600,
@@ -73,6 +80,12 @@ def enqueue(func: Callable[..., Any], *args: Any, on_give_up: Callable | None = 
             _dotted(func),
         )
         _in_process.submit(_run_here, func, args, on_give_up, sleep=True)
+
+
+def job_exists(job_id: str) -> bool:
+    from rq.job import Job
+
+    return Job.exists(job_id, connection=get_queue().connection)
 
 
 def _run_here(func, args, on_give_up, *, sleep: bool) -> None:
@@ -124,6 +137,18 @@ class Worker(RQWorker):
 
     def get_heartbeat_ttl(self, job, working_time: float = 0.0) -> int:
         return self.job_monitoring_interval + settings.JOB_HEARTBEAT_GRACE
+
+    def run_maintenance_tasks(self):
+        super().run_maintenance_tasks()
+        # Work whose job was lost before it reached the queue (a web process killed between
+        # committing a row and queueing its job): each sweeper queues it again.
+        from django.utils.module_loading import import_string
+
+        for name in settings.JOB_SWEEPERS:
+            try:
+                import_string(name)()
+            except Exception:
+                logger.exception("Job sweeper %s failed", name)
 
 
 def queue_health() -> dict[str, Any] | None:

@@ -304,6 +304,8 @@ RATE_LIMITS: dict[str, tuple[int, int]] = {}
 # --- Cache: Redis, forgiving (a Redis outage makes misses, not errors), JSON, never pickle ------
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": JOB_TIMEOUT}}
 RQ = {"WORKER_CLASS": "bookmarks.jobs.Worker"}
+# Run by every worker between jobs (bookmarks.jobs.Worker): requeue work whose job was lost.
+JOB_SWEEPERS = ["images.services.requeue_lost_bookmarks"]
 
 CACHES = {
     "default": {

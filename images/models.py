@@ -51,6 +51,13 @@ class Image(models.Model):
         indexes = [
             models.Index(fields=["-created", "-id"], name="images_newest_idx"),
             models.Index(fields=["user", "-created"], name="images_user_newest_idx"),
+            # Saving and failed bookmarks are few: the in-flight cap and the lost-job sweep
+            # find them without reading the ready ones.
+            models.Index(
+                fields=["status", "created"],
+                condition=~models.Q(status="ready"),
+                name="images_unfinished_idx",
+            ),
         ]
         constraints = [
             # A person bookmarks an address once; uploads (no address) are each their own.

@@ -2,6 +2,7 @@ import logging
 from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -9,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.text import slugify
 
 from actions.models import Verb
@@ -123,8 +125,31 @@ def queue_bookmark(*, user, title: str, url: str, description: str = "") -> Imag
         if existing:
             raise AlreadyBookmarked(existing) from error
         raise
-    jobs.enqueue(save_bookmark, image.pk, on_give_up=give_up_bookmark)
+    _queue_save(image.pk)
     return image
+
+
+def _queue_save(image_id: int) -> None:
+    jobs.enqueue(
+        save_bookmark, image_id, on_give_up=give_up_bookmark, job_id=f"save-bookmark-{image_id}"
+    )
+
+
+LOST_AFTER_SECONDS = 60
+
+
+def requeue_lost_bookmarks() -> int:
+    """Queue again the bookmarks still SAVING a minute after they were asked for whose job
+    the queue does not know (lost between the row's commit and the enqueue); returns how many.
+    A job that is queued, running, waiting for a retry or abandoned by a dead worker is known,
+    and left to the queue."""
+    since = timezone.now() - timedelta(seconds=LOST_AFTER_SECONDS)
+    ids = Image.objects.filter(status=Status.SAVING, created__lt=since).values_list("pk", flat=True)
+    lost = [pk for pk in ids[:100] if not jobs.job_exists(f"save-bookmark-{pk}")]
+    for pk in lost:
+        logger.warning("Bookmark %s had no job; queueing it again", pk)
+        _queue_save(pk)
+    return len(lost)
 
 
 def owned_image(*, user, image_id: int) -> Image:
@@ -141,7 +166,7 @@ def retry_bookmark(*, user, image_id: int) -> Image:
     )
     if not updated:
         raise Refused("Only an image that could not be saved can be tried again.")
-    jobs.enqueue(save_bookmark, image.pk, on_give_up=give_up_bookmark)
+    _queue_save(image.pk)
     image.status, image.failure = Status.SAVING, ""
     return image
 

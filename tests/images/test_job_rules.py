@@ -80,3 +80,24 @@ def test_without_redis_jobs_run_in_the_web_process_and_the_log_says_so(
         image.refresh_from_db()
     assert image.status == Status.READY
     assert "No Redis for the job queue: running" in caplog.text
+
+
+def test_a_bookmark_whose_job_was_lost_is_queued_again(
+    user, httpserver, server_url, allow_loopback_fetch, redis_client
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from images.services import requeue_lost_bookmarks
+
+    httpserver.expect_request("/lost.jpg").respond_with_data(JPEG, content_type="image/jpeg")
+    lost = Image.objects.create(user=user, title="Lost", url=server_url("/lost.jpg"),
+                                status=Status.SAVING,
+                                created=timezone.now() - timedelta(minutes=2))  # fmt: skip
+    fresh = Image.objects.create(user=user, title="Fresh", url=server_url("/fresh.jpg"),
+                                 status=Status.SAVING)  # fmt: skip
+    assert requeue_lost_bookmarks() == 1  # JOBS_INLINE: the job runs at once
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (lost.status, fresh.status) == (Status.READY, Status.SAVING)
