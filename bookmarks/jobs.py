@@ -79,7 +79,16 @@ def enqueue(
             "No Redis for the job queue: running %s in the web process, one job at a time",
             _dotted(func),
         )
-        _in_process.submit(_run_here, func, args, on_give_up, sleep=True)
+        _in_process.submit(_on_this_thread, func, args, on_give_up)
+
+
+def _on_this_thread(func, args, on_give_up) -> None:
+    from django.db import connections
+
+    try:
+        _run_here(func, args, on_give_up, sleep=True)
+    finally:
+        connections.close_all()  # the thread's own connections: none left open between jobs
 
 
 def job_exists(job_id: str) -> bool:
