@@ -7,7 +7,7 @@ PORT   ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bookmarks
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: run serve test test-sqlite test-pg test-e2e lint typecheck format chromium nginx collectstatic demo bench clean
+.PHONY: run serve worker scale-check test test-sqlite test-pg test-e2e lint typecheck format chromium nginx collectstatic demo bench clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,8 +34,9 @@ run: $(BIN)/.installed .env
 	DEBUG=$${DEBUG:-1} $(BIN)/python -m bookmarks.devserver $(HOST):$(PORT)
 
 ## The same app under gunicorn, production-style (set SECRET_KEY, ALLOWED_HOSTS, ...), for
-## nginx to proxy to (deploy/nginx.conf): its sync workers must never face clients directly, a
-## slow one holds a worker. A HOST other than loopback is refused unless BEHIND_PROXY=1.
+## nginx to proxy to (deploy/nginx.conf). Bookmarks are saved by background workers: run
+## `make worker` (one or more, same variables) beside it. gunicorn's sync workers must never
+## face clients directly, a slow one holds a worker. A HOST other than loopback is refused unless BEHIND_PROXY=1.
 serve: $(BIN)/.installed
 	@case "$(HOST)" in 127.*|localhost|::1|"[::1]") ;; *) test "$(BEHIND_PROXY)" = 1 || { \
 		echo "make serve: HOST=$(HOST) would expose gunicorn bare; put nginx in front" \
@@ -45,6 +46,12 @@ serve: $(BIN)/.installed
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	$(BIN)/gunicorn bookmarks.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} \
 		--timeout 30 --graceful-timeout 20 --no-control-socket --access-logfile -
+
+## A background worker (RQ) on REDIS_URL, with the same settings as the site: run as many as
+## the jobs need, on any machine that reaches the same database, Redis and media store.
+## (make run starts one itself.) Stops cleanly on SIGTERM/Ctrl+C, finishing the job in hand.
+worker: $(BIN)/.installed
+	$(BIN)/python manage.py rqworker default --with-scheduler
 
 ## Debian's nginx for the deployment tests (tests/deploy/ run it with their own config and prefix).
 nginx:
@@ -84,6 +91,13 @@ clean:
 demo: $(BIN)/.installed .env
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo $(DEMO_ARGS)
+
+## Several instances on shared engines, on this machine (bench/scale.py): PostgreSQL database
+## bookmarks_scale, Redis, moto's S3 server, 2 gunicorn instances behind nginx, 2 workers, a
+## minute of mixed load with one instance and one worker SIGKILLed half way; writes bench/scale.md.
+scale-check: $(BIN)/.installed nginx
+	@$(BIN)/python -c "import moto" 2>/dev/null || $(BIN)/python -m pip install -q "moto[server]==5.2.5"
+	PG_URL=$(PG_URL) $(BIN)/python -m bench.scale
 
 ## Pages under gunicorn + PostgreSQL + Redis, driven by wrk (Debian's, installed if missing);
 ## writes bench/results.md. BENCH_QUICK=1 for a medium "large" size (see bench/run.py).

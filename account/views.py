@@ -115,7 +115,7 @@ def user_detail(request, username):
     except selectors.User.DoesNotExist:
         raise Http404("No such user.") from None
     tag = request.GET.get("tag", "").strip().lower() or None  # only their images with this tag
-    page = image_page(request.GET.get("page", 1), user=person, tag=tag)
+    page = image_page(request.GET.get("page", 1), user=person, tag=tag, viewer=request.user)
     if page is None:
         return past_the_end(request, fragment=bool(request.GET.get("images_only")))
     if request.GET.get("images_only"):

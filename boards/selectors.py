@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, F, OuterRef, Window
 from django.db.models.functions import RowNumber
 
 from bookmarks.paging import WindowPage, window_page
-from images.models import Image
+from images.models import Image, Status
 
 from .models import Board, BoardEntry, Visibility
 
@@ -58,7 +58,9 @@ def entries_page(board: Board, number) -> WindowPage | None:
     """A page of the board's entries in the owner's order, each with its image and the image's
     owner (for the grid). One query; None past the end."""
     entries = (
-        BoardEntry.objects.filter(board=board)
+        # Only ready images: one still being saved (chosen on the bookmark form) shows once
+        # its job is done.
+        BoardEntry.objects.filter(board=board, image__status=Status.READY)
         .select_related("image__user")
         .only("id", "position", "board_id", *GRID_IMAGE_FIELDS)
         .order_by("position", "id")
@@ -93,7 +95,7 @@ def boards_of(person, number, *, viewer=None) -> tuple[WindowPage | None, list[B
         return page, []
     ids = [board.pk for board in page.object_list]
     newest = (
-        BoardEntry.objects.filter(board_id__in=ids)
+        BoardEntry.objects.filter(board_id__in=ids, image__status=Status.READY)
         .select_related("image")
         .annotate(
             rank=Window(

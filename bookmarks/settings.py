@@ -89,6 +89,17 @@ LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
 LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", 15))
 LOGIN_CLIENT_FAILURE_LIMIT = int(os.environ.get("LOGIN_CLIENT_FAILURE_LIMIT", 20))
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+# Background jobs (bookmarks/jobs.py, RQ on REDIS_URL): the waits before the 2nd and 3rd try of
+# a transient failure, a job's time limit, and the heartbeat after which a dead worker's job is
+# handed to another (heartbeat + grace, within 60 s). JOBS_INLINE runs jobs in the caller at
+# once (tests that are not about the queue).
+JOB_RETRY_BACKOFF = [int(n) for n in env_list("JOB_RETRY_BACKOFF", "10,60")]
+JOB_TIMEOUT = int(os.environ.get("JOB_TIMEOUT", 120))
+JOB_HEARTBEAT_SECONDS = int(os.environ.get("JOB_HEARTBEAT_SECONDS", 10))
+JOB_HEARTBEAT_GRACE = int(os.environ.get("JOB_HEARTBEAT_GRACE", 20))
+JOBS_INLINE = env_bool("JOBS_INLINE", False)
+# Bookmarks of one person queued or being saved at once; more is a 429 (fair share of workers).
+BOOKMARKS_IN_FLIGHT = int(os.environ.get("BOOKMARKS_IN_FLIGHT", 5))
 # Proxies (addresses or networks) whose X-Forwarded-For is believed, e.g. "127.0.0.1,10.0.0.0/8".
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 # The demo-data app (`seed_demo`, demo/): for development and the benchmark, not production.
@@ -127,6 +138,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "social_django",
+    "django_rq",
     "axes",
     "taggit",
     "account.apps.AccountConfig",
@@ -292,6 +304,11 @@ AXES_VERBOSE = False
 RATE_LIMITS: dict[str, tuple[int, int]] = {}
 
 # --- Cache: Redis, forgiving (a Redis outage makes misses, not errors), JSON, never pickle ------
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": JOB_TIMEOUT}}
+RQ = {"WORKER_CLASS": "bookmarks.jobs.Worker"}
+# Run by every worker between jobs (bookmarks.jobs.Worker): requeue work whose job was lost.
+JOB_SWEEPERS = ["images.services.requeue_lost_bookmarks"]
+
 CACHES = {
     "default": {
         "BACKEND": "bookmarks.cache.ForgivingRedisCache",

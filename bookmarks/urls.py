@@ -4,8 +4,10 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from bookmarks.media import serve_media
+from bookmarks.queue_admin import queue_health_view
 
 urlpatterns = [
+    path("admin/queue/", queue_health_view, name="queue_health"),
     path("admin/", admin.site.urls),
     path("account/", include("account.urls")),
     path("images/", include("images.urls", namespace="images")),

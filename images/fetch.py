@@ -111,11 +111,16 @@ class Messages:
 
 
 class FetchError(Exception):
-    """The URL could not be turned into an image; `message` says why, for the user."""
+    """The URL could not be turned into an image; `message` says why, for the user.
 
-    def __init__(self, message: str):
+    `transient`: the network or the server failed (no answer, a 5xx, a body cut short), so
+    trying again later may work; refusals (not an image, too big, a refused address) are not.
+    """
+
+    def __init__(self, message: str, *, transient: bool = False):
         super().__init__(message)
         self.message = message
+        self.transient = transient
 
 
 @dataclass(frozen=True)
@@ -449,7 +454,10 @@ def _get_following_redirects(
 def _get(
     session: requests.Session, url: str, limits: _Limits, deadline: _Deadline
 ) -> requests.Response:
-    left = deadline.seconds_left(message=Messages.CANNOT_DOWNLOAD)
+    try:
+        left = deadline.seconds_left(message=Messages.CANNOT_DOWNLOAD)
+    except FetchError as exc:
+        raise FetchError(exc.message, transient=True) from None
     try:
         response = session.get(
             url,
@@ -462,18 +470,38 @@ def _get(
     except requests.RequestException as exc:
         # No such name, a name resolving to a refused address (InvalidIPAddress), refused,
         # reset, filtered, silent, TLS, not HTTP, the deadline: one answer (module docstring).
-        raise FetchError(Messages.CANNOT_DOWNLOAD) from exc
+        # Only a refused address is final; the rest may work later.
+        transient = not _caused_by(exc, InvalidIPAddress)
+        raise FetchError(Messages.CANNOT_DOWNLOAD, transient=transient) from exc
     if deadline.passed:
         # The watchdog may have cut the head short: what arrived is not the server's answer.
         response.close()
-        raise FetchError(Messages.CANNOT_DOWNLOAD)
+        raise FetchError(Messages.CANNOT_DOWNLOAD, transient=True)
     return response
+
+
+def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
+    """Whether `kind` is anywhere in the chain (causes, contexts, wrapped arguments)."""
+    seen: set[int] = set()
+    todo: list[object] = [error]
+    while todo:
+        item = todo.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, kind):
+            return True
+        todo += [item.__cause__, item.__context__, *item.args, getattr(item, "reason", None)]
+    return False
 
 
 def _check_response(response: requests.Response, limits: _Limits) -> None:
     """Refuse on the headers alone, before any of the body is read."""
     if response.status_code != 200:
-        raise FetchError(Messages.HTTP_STATUS.format(status=response.status_code))
+        transient = response.status_code >= 500  # the server's trouble, perhaps passing
+        raise FetchError(
+            Messages.HTTP_STATUS.format(status=response.status_code), transient=transient
+        )
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     if content_type and not (
         content_type.startswith("image/") or content_type in _NEUTRAL_CONTENT_TYPES
@@ -502,7 +530,7 @@ def _read_body(response: requests.Response, limits: _Limits, deadline: _Deadline
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             if deadline.passed:  # the watchdog cut the connection
                 raise FetchError(Messages.TIMEOUT) from exc
-            raise FetchError(Messages.INTERRUPTED) from exc
+            raise FetchError(Messages.INTERRUPTED, transient=True) from exc
         if deadline.passed:  # the watchdog's cut reads as the end of the body
             raise FetchError(Messages.TIMEOUT)
         if not chunk:

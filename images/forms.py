@@ -94,8 +94,24 @@ class LikeForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_id(self) -> Image:
+        try:  # only ready images can be liked
+            return Image.objects.visible_to(None).only("id").get(pk=self.cleaned_data["id"])
+        except Image.DoesNotExist:
+            raise forms.ValidationError("No such image.") from None
+
+
+class OwnImageForm(forms.Form):
+    """Retry or Remove: `id` cleans to the person's own image (anybody else's reads as none)."""
+
+    id = forms.IntegerField(min_value=1, max_value=MAX_ID)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_id(self) -> Image:
         try:
-            return Image.objects.only("id").get(pk=self.cleaned_data["id"])
+            return Image.objects.only("id").get(pk=self.cleaned_data["id"], user=self.user)
         except Image.DoesNotExist:
             raise forms.ValidationError("No such image.") from None
 

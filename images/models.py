@@ -11,6 +11,23 @@ from bookmarks.thumbnails import thumbnail_for
 THUMBNAIL_ALIASES = ("list", "detail")
 
 
+class Status(models.TextChoices):
+    """A bookmark is saved by a background job (images.jobs): only its owner sees it until it is
+    ready, as a 'Saving…' card, or as the reason it failed."""
+
+    SAVING = "saving", "Saving"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class ImageQuerySet(models.QuerySet):
+    def visible_to(self, viewer) -> "ImageQuerySet":
+        """Ready images, and the viewer's own saving or failed ones."""
+        if viewer is not None and viewer.is_authenticated:
+            return self.filter(models.Q(status=Status.READY) | models.Q(user=viewer))
+        return self.filter(status=Status.READY)
+
+
 class Image(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="images_created"
@@ -18,7 +35,7 @@ class Image(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, blank=True)
     url = models.URLField("source URL", max_length=2000, blank=True)  # empty for uploads
-    image = models.ImageField(upload_to="images/%Y/%m/%d/")
+    image = models.ImageField(upload_to="images/%Y/%m/%d/", blank=True)  # empty while saving
     thumbnails = models.JSONField(default=dict, blank=True, editable=False)
     description = models.TextField(blank=True)
     alt_text = models.CharField(
@@ -33,12 +50,23 @@ class Image(models.Model):
     )
     total_likes = models.PositiveIntegerField(default=0, db_index=True)
     tags = TaggableManager(through="TaggedImage", blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.READY)
+    failure = models.CharField(max_length=300, blank=True)  # why it failed, for its owner
+
+    objects = ImageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created", "-id"]
         indexes = [
             models.Index(fields=["-created", "-id"], name="images_newest_idx"),
             models.Index(fields=["user", "-created"], name="images_user_newest_idx"),
+            # Saving and failed bookmarks are few: the in-flight cap and the lost-job sweep
+            # find them without reading the ready ones.
+            models.Index(
+                fields=["status", "created"],
+                condition=~models.Q(status="ready"),
+                name="images_unfinished_idx",
+            ),
         ]
         constraints = [
             # A person bookmarks an address once; uploads (no address) are each their own.
@@ -64,6 +92,10 @@ class Image(models.Model):
     def alt(self) -> str:
         """The text of every <img alt> showing this image: its alt text, else its title."""
         return self.alt_text or self.title
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == Status.READY
 
     @property
     def list_thumbnail(self):

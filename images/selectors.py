@@ -13,12 +13,13 @@ IMAGES_PER_PAGE = 8
 LIKERS_SHOWN = 24
 
 
-def image_page(number, *, user=None, tag: str | None = None) -> WindowPage | None:
+def image_page(number, *, user=None, tag: str | None = None, viewer=None) -> WindowPage | None:
     """A page of images newest first (optionally of one user, and/or with one tag), with their
-    owners, for the grid; None when the number is not a page or lies past the end. One query
-    (two with a tag)."""
-    images = Image.objects.select_related("user").only(
+    owners, for the grid: only ready images, but the viewer's own saving or failed ones too.
+    None when the number is not a page or lies past the end. One query (two with a tag)."""
+    images = Image.objects.visible_to(viewer).select_related("user").only(
         "id", "slug", "title", "alt_text", "image", "thumbnails", "total_likes", "created",
+        "status", "failure",
         "user__id", "user__username", "user__first_name", "user__last_name",
     )  # fmt: skip
     if user is not None:
@@ -39,14 +40,16 @@ AVATAR_FIELDS = ("profile__id", "profile__user_id", "profile__photo", "profile__
 
 def image_detail(image_id: int, *, viewer=None):
     """The image with its owner and the owner's profile (the byline's avatar), and `liked`:
-    whether `viewer` likes it (False for a visitor). One query."""
+    whether `viewer` likes it (False for a visitor). One query. Image.DoesNotExist when the
+    viewer may not see it (another person's image that is still saving or failed)."""
     liked: Exists | Value
     if viewer is not None and viewer.is_authenticated:
         likes = Image.users_like.through.objects.filter(image_id=OuterRef("pk"), user_id=viewer.pk)
         liked = Exists(likes)
     else:
         liked = Value(False)
-    return Image.objects.select_related("user__profile").annotate(liked=liked).get(pk=image_id)
+    images = Image.objects.visible_to(viewer).select_related("user__profile")
+    return images.annotate(liked=liked).get(pk=image_id)
 
 
 def likers_of(image: Image, limit: int = LIKERS_SHOWN):
@@ -60,7 +63,8 @@ def images_by_ids_in_order(ids: list[int]) -> list[Image]:
     """The images with these ids, in the order given, skipping ids that no longer exist.
     One query."""
     found = (
-        Image.objects.select_related("user")
+        Image.objects.visible_to(None)
+        .select_related("user")
         .only(
             "id",
             "title",
@@ -68,6 +72,7 @@ def images_by_ids_in_order(ids: list[int]) -> list[Image]:
             "slug",
             "image",
             "thumbnails",
+            "status",
             *(f"user__{f}" for f in PERSON_FIELDS),
         )
         .in_bulk(ids)

@@ -15,4 +15,7 @@ urlpatterns = [
     path("delete/<int:id>/", views.image_delete, name="delete"),
     path("tag/<str:tag>/", views.image_tag, name="tag"),
     path("tags/suggest/", views.tag_suggest, name="tag_suggest"),
+    path("status/<int:id>/", views.image_status, name="status"),
+    path("retry/", views.image_retry, name="retry"),
+    path("remove/", views.image_remove, name="remove"),
 ]

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 
@@ -15,7 +15,7 @@ from bookmarks.ratelimit import Busy, RateLimited, hit, one_at_a_time
 from . import hooks, ranking, selectors
 from .editing import delete_image, owned_image_or_404, update_image
 from .fetch import FetchError
-from .forms import ImageCreateForm, ImageEditForm, LikeForm
+from .forms import ImageCreateForm, ImageEditForm, LikeForm, OwnImageForm
 from .models import Image
 from .services import (
     AlreadyBookmarked,
@@ -23,6 +23,10 @@ from .services import (
     bookmark_image,
     existing_bookmark,
     like_image,
+    owned_image,
+    queue_bookmark,
+    remove_bookmark,
+    retry_bookmark,
 )
 from .tags import normalise_tag
 
@@ -41,7 +45,9 @@ def image_create(request):
             return redirect(existing)
         return _create_page(request, form)
     key = str(request.user.pk)
-    try:  # one bookmark at a time per person (each may fetch and decode), and only so many
+    # One request at a time per person (an upload is decoded here), so many an hour, and at most
+    # BOOKMARKS_IN_FLIGHT downloads queued or running per person (queue_bookmark).
+    try:
         with one_at_a_time("bookmark", key, ttl=60, message=BUSY_BOOKMARKING):
             hit("bookmark", key)
             return _bookmark(request, ImageCreateForm(request.POST, request.FILES))
@@ -54,14 +60,22 @@ def _bookmark(request, form):
         return _create_page(request, form, status=400)
     data = form.cleaned_data
     try:
-        image = bookmark_image(
-            user=request.user,
-            title=data["title"],
-            url=data["url"],
-            upload=data["image"],
-            description=data["description"],
-            alt_text=data["alt_text"],
-        )
+        if data["image"]:  # an upload: checked already, thumbnails take milliseconds
+            image = bookmark_image(
+                user=request.user,
+                title=data["title"],
+                upload=data["image"],
+                description=data["description"],
+                alt_text=data["alt_text"],
+            )
+        else:  # a download may take long: a job does it
+            image = queue_bookmark(
+                user=request.user,
+                title=data["title"],
+                url=data["url"],
+                description=data["description"],
+                alt_text=data["alt_text"],
+            )
     except AlreadyBookmarked as already:
         messages.info(request, "You had already bookmarked this image.")
         return redirect(already.image)
@@ -71,8 +85,10 @@ def _bookmark(request, form):
     except StoreError as error:
         form.add_error(None, str(error))
         return _create_page(request, form, status=503)
-    messages.success(request, "Image bookmarked.")
     hooks.image_bookmarked.send(sender=Image, request=request, image=image)
+    image.refresh_from_db(fields=["status"])  # a job without Redis may be done already
+    if image.is_ready:
+        messages.success(request, "Image bookmarked.")
     return redirect(image)
 
 
@@ -88,6 +104,9 @@ def image_detail(request, id, slug):
         raise Http404("No such image.") from None
     if slug != image.slug:
         return redirect(image, permanent=True)
+    if not image.is_ready:  # its owner's Saving / failed card
+        context = {"section": "images", "image": image, "kind": "detail"}
+        return render(request, "images/image/saving.html", context)
     context = {
         "section": "images",
         "image": image,
@@ -107,7 +126,7 @@ def image_like(request, data):
 
 
 def image_list(request):
-    page = selectors.image_page(request.GET.get("page", 1))
+    page = selectors.image_page(request.GET.get("page", 1), viewer=request.user)
     if page is None:
         return past_the_end(request, fragment=bool(request.GET.get("images_only")))
     if request.GET.get("images_only"):
@@ -177,13 +196,11 @@ def image_tag(request, tag):
         tag = normalise_tag(tag)
     except ValidationError:
         raise Http404("No such tag.") from None
-    page = selectors.image_page(request.GET.get("page", 1), tag=tag)
-    if request.GET.get("images_only"):
-        if page is None:
-            return HttpResponse("")
-        return render(request, "shared/_image_grid_items.html", {"page": page})
+    page = selectors.image_page(request.GET.get("page", 1), tag=tag, viewer=request.user)
     if page is None:
-        return redirect(request.path)
+        return past_the_end(request, fragment=bool(request.GET.get("images_only")))
+    if request.GET.get("images_only"):
+        return render(request, "shared/_image_grid_items.html", {"page": page})
     context = {"section": "images", "page": page, "tag": tag}
     return render(request, "images/image/tag.html", context)
 
@@ -193,3 +210,32 @@ def tag_suggest(request):
     query = request.GET.get("q", "").strip().lower()[:50]
     names = selectors.suggest_tags(query, user=request.user)
     return JsonResponse(names, safe=False)
+
+
+def image_status(request, id):
+    """Where the owner's bookmark stands, for the Saving card to poll: its status and, once it
+    is no longer saving, the HTML that replaces the card."""
+    try:
+        image = owned_image(user=request.user, image_id=id)
+    except Image.DoesNotExist:
+        raise Http404("No such image.") from None
+    kind = "list" if request.GET.get("kind") == "list" else "detail"
+    html = ""
+    if image.status != "saving":
+        html = render_to_string(
+            "images/image/_saving_card.html", {"image": image, "kind": kind}, request=request
+        )
+    return JsonResponse({"status": image.status, "reason": image.failure, "html": html})
+
+
+@post_endpoint(OwnImageForm)
+def image_retry(request, data):
+    ratelimit.hit("bookmark", str(request.user.pk))
+    retry_bookmark(user=request.user, image_id=data["id"].pk)
+    return {}
+
+
+@post_endpoint(OwnImageForm)
+def image_remove(request, data):
+    remove_bookmark(user=request.user, image_id=data["id"].pk)
+    return {}

@@ -1,6 +1,13 @@
 import contextlib
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.db import connection
 
 from bookmarks.redis import REDIS_ERRORS, get_redis
 from tests.factories import make_user
@@ -83,3 +90,50 @@ def redis_down(settings):
         alias: {**config, "LOCATION": closed} for alias, config in settings.CACHES.items()
     }
     return closed
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def start_worker(settings, allow_loopback_fetch):
+    """Start real workers on the test database, Redis and media folder; all are SIGKILLed (with
+    their work horses) at the end."""
+    settings.JOBS_INLINE = False
+    settings.JOB_RETRY_BACKOFF = [1, 1]  # stored in each job as it is queued
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": django_settings.REDIS_URL,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "IMAGE_FETCH_ALLOW_LOOPBACK": "1",
+        "JOBS_INLINE": "0",
+        "JOB_RETRY_BACKOFF": "1,1",
+        "JOB_HEARTBEAT_SECONDS": "1",
+        "JOB_HEARTBEAT_GRACE": "3",
+        "DOTENV_FILE": "",
+    }
+    started = []
+
+    def start():
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "manage.py"), "rqworker", "default", "--with-scheduler"],
+            env=env,
+            cwd=ROOT,
+            start_new_session=True,  # its own process group: SIGKILL takes its work horse too
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        kill_group(process)
+
+
+def kill_group(process):
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)

@@ -1,5 +1,6 @@
 """`make run` from a fresh clone, as a newcomer would: it makes .venv, installs, migrates and
-serves the site; then a person registers, logs out and logs in again with their e-mail. After
+serves the site with a background worker; then a person registers, logs out and logs in again
+with their e-mail, and bookmarks an image from a local server, which the worker saves. After
 it, Django's own commands work with no extra variables (make run wrote a local .env): a
 superuser made with plain `manage.py createsuperuser --noinput` uses every page, while the
 gunicorn entry point still refuses to start without a real SECRET_KEY."""
@@ -36,7 +37,7 @@ def csrf(session, url) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
 
 
-def test_make_run_from_a_fresh_clone_serves_the_site(tmp_path):
+def test_make_run_from_a_fresh_clone_serves_the_site(tmp_path, httpserver):
     clone = tmp_path / "bookmarks"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, timeout=60)
     port = free_port()
@@ -45,6 +46,7 @@ def test_make_run_from_a_fresh_clone_serves_the_site(tmp_path):
     # that the pages visited here write nowhere else).
     keep = ("PATH", "HOME", "LANG", "TMPDIR", "REDIS_URL")
     env = {k: v for k, v in os.environ.items() if k in keep}
+    env["IMAGE_FETCH_ALLOW_LOOPBACK"] = "1"  # the picture below comes from a local server
     server = subprocess.Popen(
         ["make", "run", f"PORT={port}"],
         cwd=clone,
@@ -101,6 +103,7 @@ def test_make_run_from_a_fresh_clone_serves_the_site(tmp_path):
         )
         assert back.url == base + "/account/"
         assert "Hello, Nova" in back.text
+        bookmark_is_saved_by_the_worker(person, base, httpserver)
         assert (clone / ".venv" / "bin" / "python").exists()
         assert (clone / "db.sqlite3").exists()
 
@@ -111,6 +114,30 @@ def test_make_run_from_a_fresh_clone_serves_the_site(tmp_path):
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+
+
+def bookmark_is_saved_by_the_worker(person, base, httpserver) -> None:
+    from tests.images.imagedata import make_image_bytes
+
+    httpserver.expect_request("/cat.jpg").respond_with_data(
+        make_image_bytes("JPEG", (400, 300)), content_type="image/jpeg"
+    )
+    token = csrf(person, base + "/images/create/")
+    url = f"http://127.0.0.1:{httpserver.port}/cat.jpg"
+    saved = person.post(
+        base + "/images/create/",
+        data={"csrfmiddlewaretoken": token, "title": "Cat", "url": url},
+        timeout=20,
+    )
+    image_id = re.search(r"/images/detail/(\d+)/", saved.url).group(1)
+    deadline = time.monotonic() + 60
+    while (status := person.get(f"{base}/images/status/{image_id}/", timeout=10).json())[
+        "status"
+    ] == "saving":
+        assert time.monotonic() < deadline, "the worker of make run did not save the image"
+        time.sleep(0.5)
+    assert status["status"] == "ready", status
+    assert "Cat" in person.get(base + "/images/", timeout=10).text
 
 
 PAGES = [

@@ -70,4 +70,32 @@
     }, { rootMargin: "400px" });
     observer.observe($sentinel[0]);
   });
+
+  // Saving cards (templates/images/image/_saving_card.html): poll the bookmark's status,
+  // more slowly as time goes by, and put what the server answers in the card's place once
+  // the image is ready or has failed. No reload needed.
+  function watchSaving(card) {
+    var $card = $(card);
+    var url = $card.data("status-url");
+    var delay = 1000;
+    function check() {
+      $.ajax({ url: url, dataType: "json", cache: false }).done(function (data) {
+        if (data.status === "saving") { schedule(); return; }
+        var $next = $($.parseHTML($.trim(data.html)));
+        $card.replaceWith($next);
+        $next.find("[data-image-status=saving]").addBack("[data-image-status=saving]").each(function () { watchSaving(this); });
+      }).fail(function (xhr) {
+        if (xhr.status === 404) { $card.find("p").first().text("This image was removed."); return; }
+        schedule();
+      });
+    }
+    function schedule() {
+      delay = Math.min(delay * 1.3, 5000);
+      window.setTimeout(check, delay);
+    }
+    window.setTimeout(check, delay);
+  }
+  $(function () {
+    $("[data-image-status=saving]").each(function () { watchSaving(this); });
+  });
 })(jQuery);

@@ -65,8 +65,8 @@ def test_create_fetches_saves_and_redirects_to_detail(
     assert "Image bookmarked." in detail.content.decode()
 
 
-def test_fetch_failure_reshows_the_form_with_the_reason(
-    auth_client, httpserver, server_url, allow_loopback_fetch
+def test_fetch_failure_shows_the_reason_with_retry_and_remove_to_the_owner_only(
+    auth_client, client, other_user, httpserver, server_url, allow_loopback_fetch
 ):
     httpserver.expect_request("/page").respond_with_data(
         "<html>hi</html>", content_type="text/html"
@@ -74,9 +74,20 @@ def test_fetch_failure_reshows_the_form_with_the_reason(
     response = auth_client.post(
         reverse("images:create"), {"title": "Nope", "url": server_url("/page")}
     )
-    assert response.status_code == 400
-    assert "That is not an image (text/html)" in response.content.decode()
-    assert Image.objects.count() == 0
+    image = Image.objects.get()
+    assert (image.status, image.failure) == ("failed", "That is not an image (text/html)")
+    assert response.status_code == 302 and response.url == image.get_absolute_url()
+    page = auth_client.get(response.url).content.decode()
+    assert "That is not an image (text/html)" in page
+    assert ">Retry</button>" in page and ">Remove</button>" in page
+    assert (
+        "That is not an image (text/html)"
+        in auth_client.get(reverse("images:list")).content.decode()
+    )
+    client.force_login(other_user)
+    assert client.get(image.get_absolute_url()).status_code == 404
+    assert "Nope" not in client.get(reverse("images:list")).content.decode()
+    assert client.get(reverse("images:status", args=[image.id])).status_code == 404
 
 
 def test_private_address_is_refused_on_the_form(auth_client):
