@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "account.apps.AccountConfig",
     "images.apps.ImagesConfig",
     "actions.apps.ActionsConfig",
+    "comments.apps.CommentsConfig",
 ]
 if DEMO_APP:
     INSTALLED_APPS += ["demo.apps.DemoConfig"]

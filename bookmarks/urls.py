@@ -8,6 +8,7 @@ from bookmarks.media import serve_media
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include("account.urls")),
+    path("images/comment/", include("comments.urls", namespace="comments")),
     path("images/", include("images.urls", namespace="images")),
     path("social-auth/", include("social_django.urls", namespace="social")),
     path("", RedirectView.as_view(pattern_name="dashboard", permanent=False)),

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from actions.models import Verb
 from actions.services import create_action
 from bookmarks.imaging import ImageInfo
+from bookmarks.social import Happening, announce
 from bookmarks.thumbnails import delete_thumbnails, render_thumbnails, store_thumbnails
 
 from .fetch import download_image
@@ -107,6 +108,7 @@ def like_image(*, user, image_id: int, like: bool) -> int:
         if like and not already:
             image.users_like.add(user)
             create_action(user, Verb.LIKES, image)
+            announce(Happening.LIKED, actor=user, target=image)
         elif not like and already:
             image.users_like.remove(user)
         return Image.objects.values_list("total_likes", flat=True).get(pk=image_id)
