@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "images.apps.ImagesConfig",
     "actions.apps.ActionsConfig",
     "comments.apps.CommentsConfig",
+    "notifications.apps.NotificationsConfig",
 ]
 if DEMO_APP:
     INSTALLED_APPS += ["demo.apps.DemoConfig"]
@@ -165,6 +166,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },

@@ -10,6 +10,7 @@ urlpatterns = [
     path("account/", include("account.urls")),
     path("images/comment/", include("comments.urls", namespace="comments")),
     path("images/", include("images.urls", namespace="images")),
+    path("notifications/", include("notifications.urls", namespace="notifications")),
     path("social-auth/", include("social_django.urls", namespace="social")),
     path("", RedirectView.as_view(pattern_name="dashboard", permanent=False)),
 ]
