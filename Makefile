@@ -4,10 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+EVENTS_PORT ?= 8001
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bookmarks
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: run serve test test-sqlite test-pg test-e2e lint typecheck format chromium nginx collectstatic demo bench clean
+.PHONY: run serve events test test-sqlite test-pg test-e2e lint typecheck format chromium nginx collectstatic demo bench clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +46,13 @@ serve: $(BIN)/.installed
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	$(BIN)/gunicorn bookmarks.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2} \
 		--timeout 30 --graceful-timeout 20 --no-control-socket --access-logfile -
+
+## The event stream (SSE, bookmarks/events.py) under uvicorn, for nginx's /events/ location:
+## long-lived connections live here as coroutines, never in gunicorn's sync workers. Reads the
+## same SECRET_KEY and REDIS_URL as the site; opens no database.
+events: $(BIN)/.installed
+	$(BIN)/uvicorn bookmarks.events:app --host $(HOST) --port $(EVENTS_PORT) \
+		--no-access-log --timeout-graceful-shutdown 5
 
 ## Debian's nginx for the deployment tests (tests/deploy/ run it with their own config and prefix).
 nginx:

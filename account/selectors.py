@@ -47,18 +47,20 @@ def is_following(user_from, user_to) -> bool:
     return Contact.objects.filter(user_from=user_from, user_to=user_to).exists()
 
 
-def dashboard_feed(user, *, page=1):
+def dashboard_feed(user, *, page=1, live_limit: int = 500):
     """A page of the actions of the people `user` follows, or of everyone else if they follow
-    nobody (None past the end), and whether they follow anyone. A fixed number of queries: 1
-    for the follow check, 1 for the actions, 1 per target type (images, users)."""
-    follows_anyone = user.following.exists()
+    nobody (None past the end), and the ids of the people followed (the first `live_limit`+1,
+    for live updates; empty: nobody). A fixed number of queries: 1 for the follows, 1 for the
+    actions, 1 per target type (images, users)."""
+    followed = list(user.following.order_by("pk").values_list("pk", flat=True)[: live_limit + 1])
+    follows_anyone = bool(followed)
     window = feed(
         actor_ids=user.following.all() if follows_anyone else None,
         exclude_user=None if follows_anyone else user,
         page=page,
         target_querysets=[Image.objects.all(), User.objects.select_related("profile")],
     )
-    return window, follows_anyone
+    return window, followed
 
 
 def recently_viewed(user) -> list[Image] | None:

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 
 # Our pages load scripts and styles only from our own origin (no inline code), so the policy
@@ -23,7 +25,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = getattr(settings, "CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
+        self.policy = getattr(settings, "CONTENT_SECURITY_POLICY", None)
+        if self.policy is None:
+            self.policy = CONTENT_SECURITY_POLICY
+            events = urlsplit(settings.EVENTS_URL)
+            if events.scheme in ("http", "https") and events.netloc:
+                # The event stream served from its own origin (make run: another port).
+                origin = f"{events.scheme}://{events.netloc}"
+                self.policy = self.policy.replace(
+                    "connect-src 'self'", f"connect-src 'self' {origin}"
+                )
 
     def __call__(self, request):
         response = self.get_response(request)

@@ -91,6 +91,13 @@ LOGIN_CLIENT_FAILURE_LIMIT = int(os.environ.get("LOGIN_CLIENT_FAILURE_LIMIT", 20
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 # Proxies (addresses or networks) whose X-Forwarded-For is believed, e.g. "127.0.0.1,10.0.0.0/8".
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+# Live updates (bookmarks/events.py): where pages open the event stream ("" turns SSE off:
+# pages poll), which other origins may open it (the dev server's pages, on another port),
+# streams per person, and how often pages poll when SSE cannot connect.
+EVENTS_URL = os.environ.get("EVENTS_URL", "/events/")
+EVENTS_ALLOWED_ORIGINS = env_list("EVENTS_ALLOWED_ORIGINS", "")
+EVENTS_PER_PERSON = int(os.environ.get("EVENTS_PER_PERSON", "5"))
+LIVE_POLL_SECONDS = int(os.environ.get("LIVE_POLL_SECONDS", "30"))
 # The demo-data app (`seed_demo`, demo/): for development and the benchmark, not production.
 DEMO_APP = env_bool("DEMO_APP", DEBUG)
 # -------------------------------------------------------------------------------------------
@@ -146,6 +153,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "bookmarks.eventauth.EventCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bookmarks.middleware.ContentSecurityPolicyMiddleware",
@@ -167,6 +175,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
+                "notifications.context_processors.live",
             ],
         },
     },

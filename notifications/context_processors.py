@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from .services import unread_count
@@ -9,3 +10,9 @@ def unread_notifications(request):
     if user is None or not user.is_authenticated:
         return {}
     return {"unread_notifications": SimpleLazyObject(lambda: unread_count(user.pk))}
+
+
+def live(request):
+    """Where the page's script opens the event stream ("" = poll only), and how often it polls
+    when it cannot."""
+    return {"events_url": settings.EVENTS_URL, "live_poll_seconds": settings.LIVE_POLL_SECONDS}

@@ -101,6 +101,7 @@ def test_make_run_from_a_fresh_clone_serves_the_site(tmp_path):
         )
         assert back.url == base + "/account/"
         assert "Hello, Nova" in back.text
+        events_started_with_the_site(person, port, back.text)
         assert (clone / ".venv" / "bin" / "python").exists()
         assert (clone / "db.sqlite3").exists()
 
@@ -111,6 +112,18 @@ def test_make_run_from_a_fresh_clone_serves_the_site(tmp_path):
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
+
+
+def events_started_with_the_site(person, port: int, dashboard: str) -> None:
+    """`make run` also started the event process on the next port, which the page names."""
+    events = f"http://127.0.0.1:{port + 1}/events/"
+    assert f'data-events-url="{events}"' in dashboard
+    assert requests.get(events, timeout=5).status_code == 401  # no login, no stream
+    origin = f"http://127.0.0.1:{port}"
+    with person.get(events, stream=True, timeout=5, headers={"Origin": origin}) as stream:
+        assert stream.status_code == 200
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        assert stream.headers["access-control-allow-origin"] == origin
 
 
 PAGES = [
