@@ -58,8 +58,10 @@ def start_embedded_redis() -> subprocess.Popen | None:
 def start_events(host: str, port: int) -> subprocess.Popen | None:
     command = [sys.executable, "-m", "uvicorn", "bookmarks.events:app", "--host", host,
                "--port", str(port), "--no-access-log"]  # fmt: skip
+    # The checkout's .env, as manage.py reads it: the same SECRET_KEY signs the event cookie.
+    env = {"DOTENV_FILE": str(BASE_DIR / ".env"), **os.environ}
     try:
-        process = subprocess.Popen(command, cwd=BASE_DIR)
+        process = subprocess.Popen(command, cwd=BASE_DIR, env=env)
     except OSError as error:
         print(f"Could not start the event process: {error}; pages will poll.", file=sys.stderr)
         return None

@@ -1,7 +1,8 @@
 """Who may open the event stream, without a database: signed values the site hands out.
 
 `EventCookieMiddleware` (in the site) gives a logged-in person a `bm_events` cookie: their id,
-signed with SECRET_KEY and timestamped (HttpOnly, SameSite=Lax, only sent to /events/).
+signed with SECRET_KEY and timestamped (HttpOnly, SameSite=Lax; path / so the site sees it
+and renews it only when it is old, not on every response).
 The event process (bookmarks.events) checks the signature and age, and so needs no session
 lookup. The cookie is renewed every few hours while the person browses and deleted on the
 first page they see logged out; a stolen one is worth at most COOKIE_MAX_AGE of events.
@@ -65,11 +66,11 @@ class EventCookieMiddleware:
                     COOKIE_NAME,
                     cookie_for(user.pk),
                     max_age=COOKIE_MAX_AGE,
-                    path="/events/",
+                    path="/",
                     secure=settings.HTTPS,
                     httponly=True,
                     samesite="Lax",
                 )
         elif current:
-            response.delete_cookie(COOKIE_NAME, path="/events/", samesite="Lax")
+            response.delete_cookie(COOKIE_NAME, path="/", samesite="Lax")
         return response

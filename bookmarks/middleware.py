@@ -22,22 +22,25 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def policy_for(events_url: str) -> str:
+    """Our policy, letting pages connect to the event stream's origin when it has its own
+    (make run: another port)."""
+    events = urlsplit(events_url)
+    if events.scheme in ("http", "https") and events.netloc:
+        origin = f"{events.scheme}://{events.netloc}"
+        return CONTENT_SECURITY_POLICY.replace("connect-src 'self'", f"connect-src 'self' {origin}")
+    return CONTENT_SECURITY_POLICY
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = getattr(settings, "CONTENT_SECURITY_POLICY", None)
-        if self.policy is None:
-            self.policy = CONTENT_SECURITY_POLICY
-            events = urlsplit(settings.EVENTS_URL)
-            if events.scheme in ("http", "https") and events.netloc:
-                # The event stream served from its own origin (make run: another port).
-                origin = f"{events.scheme}://{events.netloc}"
-                self.policy = self.policy.replace(
-                    "connect-src 'self'", f"connect-src 'self' {origin}"
-                )
 
     def __call__(self, request):
         response = self.get_response(request)
-        if self.policy and "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = self.policy
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None)
+        if policy is None:
+            policy = policy_for(settings.EVENTS_URL)
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
         return response

@@ -85,10 +85,11 @@ def redis_down(settings):
     return closed
 
 
-@pytest.fixture(scope="session")
-def events_server():
+@contextlib.contextmanager
+def running_events_server(**env: str):
     """The event process (bookmarks/events.py) under a real uvicorn on a free loopback port,
-    with the tests' settings (same SECRET_KEY, Redis and key prefix). Yields its base URL."""
+    with the tests' settings (same SECRET_KEY, Redis and key prefix) plus `env`. Yields its
+    base URL."""
     import os
     import socket
     import subprocess
@@ -100,23 +101,30 @@ def events_server():
         port = sock.getsockname()[1]
     command = [sys.executable, "-m", "uvicorn", "bookmarks.events:app", "--host", "127.0.0.1",
                "--port", str(port), "--no-access-log", "--log-level", "warning"]  # fmt: skip
-    process = subprocess.Popen(command, env={**os.environ}, stdout=subprocess.PIPE,
+    process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)  # fmt: skip
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"uvicorn exited: {process.stdout.read()[-3000:]}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("uvicorn did not start")
-            time.sleep(0.1)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"uvicorn exited: {process.stdout.read()[-3000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("uvicorn did not start")
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def events_server():
+    with running_events_server() as url:
+        yield url

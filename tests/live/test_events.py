@@ -173,7 +173,8 @@ def test_site_hands_the_event_cookie_to_logged_in_people_only(client, user):
     response = client.get("/account/")
     morsel = response.cookies[eventauth.COOKIE_NAME]
     assert eventauth.user_id_from(morsel.value) == user.pk
-    assert morsel["path"] == "/events/" and morsel["httponly"]
+    assert morsel["httponly"] and morsel["samesite"] == "Lax"
+    assert eventauth.COOKIE_NAME not in client.get("/account/").cookies  # fresh: not re-sent
     out = client.post("/account/logout/")
     assert out.cookies[eventauth.COOKIE_NAME].value == ""  # deleted with the session
     assert eventauth.COOKIE_NAME not in client.get("/account/login/").cookies
