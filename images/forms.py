@@ -92,3 +92,7 @@ class LikeForm(forms.Form):
             return Image.objects.only("id").get(pk=self.cleaned_data["id"])
         except Image.DoesNotExist:
             raise forms.ValidationError("No such image.") from None
+
+
+class ViewerForm(forms.Form):
+    id = forms.IntegerField(min_value=1, max_value=MAX_ID)

@@ -128,3 +128,22 @@ def test_comments_post_without_a_reload(page, live_server, alice, bookmark, shot
     shot(page.locator("#comments"), "comments-1280")
     page.set_viewport_size({"width": 390, "height": 844})
     shot(page, "comments-390", full_page=True)
+
+
+def test_two_people_on_an_image_page_see_two_viewers(browser, live_server, alice, bookmark, shot):
+    image = bookmark(alice, "sunset", "Sunset")
+    a = login_context(browser, live_server, alice)
+    anonymous = browser.new_context()
+    try:
+        page_a = a.new_page()
+        page_a.goto(live_server.url + image.get_absolute_url())
+        expect(page_a.locator("[data-viewers-count]")).to_have_text("1")
+        page_b = anonymous.new_page()  # not logged in: counted by address, CSRF still checked
+        page_b.goto(live_server.url + image.get_absolute_url())
+        expect(page_b.locator("[data-viewers-count]")).to_have_text("2")
+        page_a.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # a beat
+        expect(page_a.locator("[data-viewers-count]")).to_have_text("2")
+        shot(page_a, "viewers-1280")
+    finally:
+        a.close()
+        anonymous.close()
