@@ -9,4 +9,5 @@ urlpatterns = [
     path("unread/", views.unread, name="unread"),
     path("read/", views.mark_all_read, name="mark_all_read"),
     path("settings/", views.preferences, name="preferences"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

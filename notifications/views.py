@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from bookmarks.http import safe_next
 from bookmarks.paging import past_the_end
 
-from . import selectors, services
+from . import digest, selectors, services
 from .forms import PreferencesForm
 
 
@@ -53,3 +53,15 @@ def preferences(request):
     else:
         messages.error(request, "Those settings could not be saved.")
     return redirect(safe_next(request, "/account/edit/"))
+
+
+def unsubscribe(request, token):
+    """The digest's link: works without logging in (the token is signed). GET asks, POST
+    does it, so mail scanners that follow links unsubscribe nobody."""
+    user_id = digest.user_id_from_token(token)
+    if user_id is None:
+        raise Http404("This link is not valid.")
+    if request.method == "POST":
+        digest.unsubscribe(user_id=user_id)
+        return render(request, "notifications/unsubscribe.html", {"done": True})
+    return render(request, "notifications/unsubscribe.html", {"done": False})
