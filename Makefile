@@ -8,7 +8,7 @@ EVENTS_PORT ?= 8001
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bookmarks
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: run serve events test test-sqlite test-pg test-e2e lint typecheck format chromium nginx collectstatic demo bench clean
+.PHONY: run serve events bench-live test test-sqlite test-pg test-e2e lint typecheck format chromium nginx collectstatic demo bench clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -98,3 +98,8 @@ demo: $(BIN)/.installed .env
 bench: $(BIN)/.installed
 	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
 	$(BIN)/python -m bench.run
+
+## The event process with 1,000 idle SSE connections: event latency p50/p95 and its memory;
+## writes bench/live-results.md (see bench/live.py).
+bench-live: $(BIN)/.installed
+	$(BIN)/python -m bench.live

@@ -48,12 +48,20 @@ class Hub:
         self.pubsub = None
         self.queues: dict[str, set[asyncio.Queue]] = defaultdict(set)
         self.reader: asyncio.Task | None = None
+        self.lock = asyncio.Lock()  # one (un)subscribe at a time on the shared connection
         self.streams: dict[int, OrderedDict] = defaultdict(OrderedDict)  # person -> open ones
 
     def client(self) -> aioredis.Redis:
         if self.redis is None:
-            self.redis = aioredis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
-            self.pubsub = self.redis.pubsub()
+            # A bounded pool that waits: a thousand streams opening at once share 32
+            # connections for their reads instead of each opening its own.
+            pool = aioredis.BlockingConnectionPool.from_url(
+                settings.REDIS_URL, decode_responses=True, max_connections=32, timeout=5
+            )
+            self.redis = aioredis.Redis(connection_pool=pool)
+            # Its own client: the subscriber connection never waits for the pool.
+            subscriber = aioredis.Redis.from_url(settings.REDIS_URL, decode_responses=True)
+            self.pubsub = subscriber.pubsub()
         return self.redis
 
     async def subscribe(self, channels: list[str], queue: asyncio.Queue) -> None:
@@ -62,7 +70,8 @@ class Hub:
         for channel in channels:
             self.queues[channel].add(queue)
         if new:
-            await self.pubsub.subscribe(*new)
+            async with self.lock:
+                await self.pubsub.subscribe(*new)
         if self.reader is None or self.reader.done():
             self.reader = asyncio.create_task(self._read())
 
@@ -77,7 +86,8 @@ class Hub:
                     gone.append(channel)
         if gone:
             try:
-                await self.pubsub.unsubscribe(*gone)
+                async with self.lock:
+                    await self.pubsub.unsubscribe(*gone)
             except (aioredis.RedisError, OSError) as error:
                 logger.warning("Redis unsubscribe failed: %s", error)
 
