@@ -8,6 +8,7 @@ an existing person (a link to their page). Any other scheme (javascript:, data:)
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 from django.urls import reverse
 from django.utils.html import escape
@@ -40,7 +41,7 @@ def mentioned_names(body: str) -> set[str]:
     return {m.rstrip(_TRAILING).lower() for m in MENTION.findall(body) if m.rstrip(_TRAILING)}
 
 
-def render(body: str, people: dict[str, object]) -> SafeString:
+def render(body: str, people: dict[str, Any]) -> SafeString:
     """`body` as safe HTML. `people` maps lower-cased usernames to users: only those @names
     become links. Line breaks become <br>."""
     out: list[str] = []

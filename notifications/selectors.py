@@ -31,15 +31,18 @@ class Line:
 
 def _line(n: Notification) -> Line:
     target = n.target
-    is_image = isinstance(target, Image)
+    if isinstance(target, Image):
+        title, url, thumb = target.title, target.get_absolute_url(), target.list_thumbnail.url
+    else:  # a follow: the target is the reader; the line links to the follower
+        title, url, thumb = "", n.actor.get_absolute_url(), ""
     return Line(
         id=n.pk,
         actor=n.actor,
         others=n.actor_count - 1,
         phrase=Happening(n.kind).label,
-        target_title=target.title if is_image else "",
-        url=target.get_absolute_url() if is_image else n.actor.get_absolute_url(),
-        thumbnail_url=target.list_thumbnail.url if is_image else "",
+        target_title=title,
+        url=url,
+        thumbnail_url=thumb,
         unread=n.read_at is None,
         when=n.updated,
     )

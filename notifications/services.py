@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
@@ -45,7 +47,7 @@ def notify(
     made = []
     for recipient_id in sorted(ids - muted):
         made.append(_join_group(kind, actor, target_ct, target.pk, recipient_id))
-        transaction.on_commit(lambda r=recipient_id: _tell(r, kind))
+        transaction.on_commit(partial(_tell, recipient_id, kind))
     return made
 
 
