@@ -4,10 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+EVENTS_PORT ?= 8001
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bookmarks
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: run serve worker scale-check test test-sqlite test-pg test-e2e lint typecheck format chromium nginx collectstatic demo bench clean
+.PHONY: run serve worker events bench-live scale-check test test-sqlite test-pg test-e2e lint typecheck format chromium nginx collectstatic demo bench clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +53,13 @@ serve: $(BIN)/.installed
 ## (make run starts one itself.) Stops cleanly on SIGTERM/Ctrl+C, finishing the job in hand.
 worker: $(BIN)/.installed
 	$(BIN)/python manage.py rqworker default --with-scheduler
+
+## The event stream (SSE, bookmarks/events.py) under uvicorn, for nginx's /events/ location:
+## long-lived connections live here as coroutines, never in gunicorn's sync workers. Reads the
+## same SECRET_KEY and REDIS_URL as the site; opens no database.
+events: $(BIN)/.installed
+	$(BIN)/uvicorn bookmarks.events:app --host $(HOST) --port $(EVENTS_PORT) \
+		--no-access-log --timeout-graceful-shutdown 5
 
 ## Debian's nginx for the deployment tests (tests/deploy/ run it with their own config and prefix).
 nginx:
@@ -104,3 +112,8 @@ scale-check: $(BIN)/.installed nginx
 bench: $(BIN)/.installed
 	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
 	$(BIN)/python -m bench.run
+
+## The event process with 1,000 idle SSE connections: event latency p50/p95 and its memory;
+## writes bench/live-results.md (see bench/live.py).
+bench-live: $(BIN)/.installed
+	$(BIN)/python -m bench.live

@@ -67,6 +67,7 @@ class FeedEntry:
     what, and what it was about as a link with a picture. Built per target type here, so the
     template never has to guess the type of a target."""
 
+    id: int  # the action's (live updates skip lines already shown)
     actor: User
     actor_url: str
     verb: str
@@ -124,6 +125,7 @@ def feed_entry(action) -> FeedEntry:
     actor, target = action.user, action.target
     shown = FEED_TARGETS.get(type(target))
     return FeedEntry(
+        id=action.id,
         actor=actor,
         actor_url=actor.get_absolute_url(),
         verb=action.verb,
@@ -133,12 +135,13 @@ def feed_entry(action) -> FeedEntry:
     )
 
 
-def dashboard_feed(user, *, page=1):
+def dashboard_feed(user, *, page=1, live_limit: int = 500):
     """A page of the actions of the people `user` follows, or of everyone else if they follow
-    nobody (None past the end), as FeedEntry lines, and whether they follow anyone. A fixed
-    number of queries: 1 for the follow check, 1 for the actions, 1 per target type (images,
-    users, boards)."""
-    follows_anyone = user.following.exists()
+    nobody (None past the end), as FeedEntry lines, and the ids of the people followed (the
+    first `live_limit`+1, for live updates; empty: nobody). A fixed number of queries: 1 for the
+    follows, 1 for the actions, 1 per target type (images, users, boards)."""
+    followed = list(user.following.order_by("pk").values_list("pk", flat=True)[: live_limit + 1])
+    follows_anyone = bool(followed)
     window = feed(
         actor_ids=user.following.all() if follows_anyone else None,
         exclude_user=None if follows_anyone else user,
@@ -147,7 +150,7 @@ def dashboard_feed(user, *, page=1):
     )
     if window is not None:
         window.object_list = [feed_entry(action) for action in window.object_list]
-    return window, follows_anyone
+    return window, followed
 
 
 def recently_viewed(user) -> list[Image] | None:

@@ -3,6 +3,7 @@ from django.db import IntegrityError, transaction
 from actions.models import Verb
 from actions.services import create_action
 from bookmarks.http import Refused
+from bookmarks.social import Happening, announce
 from bookmarks.thumbnails import delete_thumbnails, render_thumbnails, store_thumbnails
 
 from .models import Contact, Profile, User
@@ -49,6 +50,7 @@ def follow_user(*, user_from, user_to, follow: bool) -> int:
             pass  # already following
         else:
             create_action(user_from, Verb.FOLLOWS, user_to)
+            announce(Happening.FOLLOWED, actor=user_from, target=user_to)
     else:
         Contact.objects.filter(user_from=user_from, user_to=user_to).delete()
     return Contact.objects.filter(user_to=user_to).count()

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from boards.selectors import boards_of
-from bookmarks import ratelimit
+from bookmarks import eventauth, ratelimit
 from bookmarks.clientip import client_key
 from bookmarks.http import post_endpoint, rate_limited_response
 from bookmarks.imaging import ImageError
@@ -86,7 +86,7 @@ def locked_out(request, original_response=None, credentials=None, *args, **kwarg
 
 @login_required
 def dashboard(request):
-    page, follows_anyone = selectors.dashboard_feed(request.user, page=request.GET.get("page", 1))
+    page, followed = selectors.dashboard_feed(request.user, page=request.GET.get("page", 1))
     if page is None:
         return past_the_end(request, fragment=bool(request.GET.get("actions_only")))
     context = {"page": page}
@@ -94,7 +94,11 @@ def dashboard(request):
         return render(request, "actions/_feed_items.html", context)
     context.update(
         section="dashboard",
-        follows_anyone=follows_anyone,
+        follows_anyone=bool(followed),
+        # New actions of the people followed reach the page live (more: it polls instead).
+        live_feed_token=eventauth.feed_token(request.user.pk, followed)
+        if 0 < len(followed) <= eventauth.FEED_MAX_ACTORS
+        else "",
         recently_viewed=selectors.recently_viewed(request.user),
     )
     return render(request, "account/dashboard.html", context)

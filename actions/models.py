@@ -12,6 +12,7 @@ class Verb(models.TextChoices):
     BOOKMARKED = "bookmarked image", "bookmarked image"
     LIKES = "likes", "likes"
     FOLLOWS = "is following", "is following"
+    COMMENTED = "commented on", "commented on"
 
 
 class Action(models.Model):

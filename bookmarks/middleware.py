@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 
 # Our pages load scripts and styles only from our own origin (no inline code), so the policy
@@ -20,13 +22,25 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def policy_for(events_url: str) -> str:
+    """Our policy, letting pages connect to the event stream's origin when it has its own
+    (make run: another port)."""
+    events = urlsplit(events_url)
+    if events.scheme in ("http", "https") and events.netloc:
+        origin = f"{events.scheme}://{events.netloc}"
+        return CONTENT_SECURITY_POLICY.replace("connect-src 'self'", f"connect-src 'self' {origin}")
+    return CONTENT_SECURITY_POLICY
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.policy = getattr(settings, "CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
 
     def __call__(self, request):
         response = self.get_response(request)
-        if self.policy and "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = self.policy
+        policy = getattr(settings, "CONTENT_SECURITY_POLICY", None)
+        if policy is None:
+            policy = policy_for(settings.EVENTS_URL)
+        if policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = policy
         return response

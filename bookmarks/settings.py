@@ -102,6 +102,13 @@ JOBS_INLINE = env_bool("JOBS_INLINE", False)
 BOOKMARKS_IN_FLIGHT = int(os.environ.get("BOOKMARKS_IN_FLIGHT", 5))
 # Proxies (addresses or networks) whose X-Forwarded-For is believed, e.g. "127.0.0.1,10.0.0.0/8".
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+# Live updates (bookmarks/events.py): where pages open the event stream ("" turns SSE off:
+# pages poll), which other origins may open it (the dev server's pages, on another port),
+# streams per person, and how often pages poll when SSE cannot connect.
+EVENTS_URL = os.environ.get("EVENTS_URL", "/events/")
+EVENTS_ALLOWED_ORIGINS = env_list("EVENTS_ALLOWED_ORIGINS", "")
+EVENTS_PER_PERSON = int(os.environ.get("EVENTS_PER_PERSON", "5"))
+LIVE_POLL_SECONDS = int(os.environ.get("LIVE_POLL_SECONDS", "30"))
 # The demo-data app (`seed_demo`, demo/): for development and the benchmark, not production.
 DEMO_APP = env_bool("DEMO_APP", DEBUG)
 # -------------------------------------------------------------------------------------------
@@ -145,6 +152,8 @@ INSTALLED_APPS = [
     "images.apps.ImagesConfig",
     "actions.apps.ActionsConfig",
     "boards.apps.BoardsConfig",
+    "comments.apps.CommentsConfig",
+    "notifications.apps.NotificationsConfig",
 ]
 if DEMO_APP:
     INSTALLED_APPS += ["demo.apps.DemoConfig"]
@@ -158,6 +167,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "bookmarks.eventauth.EventCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bookmarks.middleware.ContentSecurityPolicyMiddleware",
@@ -178,6 +188,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notifications",
+                "notifications.context_processors.live",
             ],
         },
     },

@@ -10,8 +10,10 @@ urlpatterns = [
     path("admin/queue/", queue_health_view, name="queue_health"),
     path("admin/", admin.site.urls),
     path("account/", include("account.urls")),
+    path("images/comment/", include("comments.urls", namespace="comments")),
     path("images/", include("images.urls", namespace="images")),
     path("boards/", include("boards.urls", namespace="boards")),
+    path("notifications/", include("notifications.urls", namespace="notifications")),
     path("social-auth/", include("social_django.urls", namespace="social")),
     path("", RedirectView.as_view(pattern_name="dashboard", permanent=False)),
 ]

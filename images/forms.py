@@ -148,3 +148,7 @@ class ImageEditForm(forms.ModelForm):
 
     def clean_tags(self):
         return parse_tags(self.cleaned_data.get("tags", ""))
+
+
+class ViewerForm(forms.Form):
+    id = forms.IntegerField(min_value=1, max_value=MAX_ID)

@@ -19,6 +19,7 @@ from bookmarks import jobs
 from bookmarks.http import Refused
 from bookmarks.imaging import ImageError, ImageInfo
 from bookmarks.ratelimit import RateLimited
+from bookmarks.social import Happening, announce
 from bookmarks.thumbnails import delete_thumbnails, render_thumbnails, store_thumbnails
 
 from .fetch import FetchError, download_image
@@ -283,6 +284,7 @@ def like_image(*, user, image_id: int, like: bool) -> int:
         if like and not already:
             image.users_like.add(user)
             create_action(user, Verb.LIKES, image)
+            announce(Happening.LIKED, actor=user, target=image)
         elif not like and already:
             image.users_like.remove(user)
         return Image.objects.values_list("total_likes", flat=True).get(pk=image_id)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("create/", views.image_create, name="create"),
     path("detail/<int:id>/<str:slug>/", views.image_detail, name="detail"),
     path("like/", views.image_like, name="like"),
+    path("viewers/", views.image_viewers, name="viewers"),
     path("ranking/", views.image_ranking, name="ranking"),
     path("pick/", views.image_pick, name="pick"),
     path("edit/<int:id>/", views.image_edit, name="edit"),

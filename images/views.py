@@ -5,17 +5,19 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
 
 from bookmarks import ratelimit
-from bookmarks.http import post_endpoint, rate_limited_response
+from bookmarks.clientip import client_key
+from bookmarks.http import json_error, post_endpoint, rate_limited_response
 from bookmarks.imaging import ImageError
 from bookmarks.paging import past_the_end
 from bookmarks.ratelimit import Busy, RateLimited, hit, one_at_a_time
 
-from . import hooks, ranking, selectors
+from . import hooks, ranking, selectors, viewers
 from .editing import delete_image, owned_image_or_404, update_image
 from .fetch import FetchError
-from .forms import ImageCreateForm, ImageEditForm, LikeForm, OwnImageForm
+from .forms import ImageCreateForm, ImageEditForm, LikeForm, OwnImageForm, ViewerForm
 from .models import Image
 from .services import (
     AlreadyBookmarked,
@@ -123,6 +125,17 @@ def image_like(request, data):
     ratelimit.hit("like", str(request.user.pk))  # likes and unlikes alike; a 429 past the limit
     likes = like_image(user=request.user, image_id=data["id"].pk, like=data["action"] == "like")
     return {"likes": likes}
+
+
+@require_POST
+def image_viewers(request):
+    """A heartbeat of an open image page: {"viewers": n}, the people looking at it now."""
+    form = ViewerForm(request.POST)
+    if not form.is_valid():
+        return json_error("No such image.")
+    who = f"u{request.user.pk}" if request.user.is_authenticated else f"a{client_key(request)}"
+    count = viewers.heartbeat(form.cleaned_data["id"], who)
+    return JsonResponse({"status": "ok", "viewers": count})
 
 
 def image_list(request):

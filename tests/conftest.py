@@ -137,3 +137,48 @@ def kill_group(process):
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def running_events_server(**env: str):
+    """The event process (bookmarks/events.py) under a real uvicorn on a free loopback port,
+    with the tests' settings (same SECRET_KEY, Redis and key prefix) plus `env`. Yields its
+    base URL."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    command = [sys.executable, "-m", "uvicorn", "bookmarks.events:app", "--host", "127.0.0.1",
+               "--port", str(port), "--no-access-log", "--log-level", "warning"]  # fmt: skip
+    process = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"uvicorn exited: {process.stdout.read()[-3000:]}")
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("uvicorn did not start")
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def events_server():
+    with running_events_server() as url:
+        yield url

@@ -104,6 +104,7 @@ def test_make_run_from_a_fresh_clone_serves_the_site(tmp_path, httpserver):
         assert back.url == base + "/account/"
         assert "Hello, Nova" in back.text
         bookmark_is_saved_by_the_worker(person, base, httpserver)
+        events_started_with_the_site(person, port, back.text)
         assert (clone / ".venv" / "bin" / "python").exists()
         assert (clone / "db.sqlite3").exists()
 
@@ -138,6 +139,18 @@ def bookmark_is_saved_by_the_worker(person, base, httpserver) -> None:
         time.sleep(0.5)
     assert status["status"] == "ready", status
     assert "Cat" in person.get(base + "/images/", timeout=10).text
+
+
+def events_started_with_the_site(person, port: int, dashboard: str) -> None:
+    """`make run` also started the event process on the next port, which the page names."""
+    events = f"http://127.0.0.1:{port + 1}/events/"
+    assert f'data-events-url="{events}"' in dashboard
+    assert requests.get(events, timeout=5).status_code == 401  # no login, no stream
+    origin = f"http://127.0.0.1:{port}"
+    with person.get(events, stream=True, timeout=5, headers={"Origin": origin}) as stream:
+        assert stream.status_code == 200
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        assert stream.headers["access-control-allow-origin"] == origin
 
 
 PAGES = [

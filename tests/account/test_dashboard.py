@@ -120,7 +120,7 @@ def test_dashboard_queries_are_fixed_with_mixed_targets_and_500_follows(auth_cli
     assert len(actions) == 10
     assert {type(a.target).__name__ for a in actions} == {"Image", "User"}
     assert mixed_two == mixed_ten
-    assert mixed_ten == 5  # user, follows?, actions, images, users (the session: from Redis)
+    assert mixed_ten == 6  # user, follows, actions, images, users (one per type shown), badge
 
 
 def test_feed_lines_are_drawn_by_target_type_not_guessed(auth_client, user):
@@ -170,5 +170,5 @@ def test_user_list_and_detail_queries_are_fixed(auth_client, user):
         make_image(person, title=f"x{n}")
     assert count(reverse("user_list")) == list_one
     assert count(person.get_absolute_url()) == detail_one
-    assert list_one == 2  # user, page (the session: from Redis)
-    assert detail_one == 4  # user, person with follower count and followed?, images, their tags
+    assert list_one == 3  # user, page, unread badge (the session: from Redis)
+    assert detail_one == 5  # user, person with follower count and followed?, images, tags, badge

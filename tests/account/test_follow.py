@@ -151,7 +151,7 @@ def test_user_list_pages_without_counting(auth_client, django_assert_max_num_que
     assert "?page=3" not in second.content.decode()
     past_end = auth_client.get(reverse("user_list"), {"page": 9})
     assert past_end.status_code == 404
-    with django_assert_max_num_queries(3):  # session, user, one page of people
+    with django_assert_max_num_queries(4):  # session, user, page of people, badge
         auth_client.get(reverse("user_list"))
 
 

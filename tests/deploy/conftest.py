@@ -182,7 +182,7 @@ def render_site(values: dict[str, str]) -> str:
 
 
 @pytest.fixture(scope="package")
-def nginx(served, tmp_path_factory):
+def nginx(served, events_server, tmp_path_factory):
     """Debian's nginx running the shipped deploy/nginx.conf (rendered, TLS with a certificate
     made for 127.0.0.1), in front of `make serve`."""
     binary = nginx_binary()
@@ -208,6 +208,7 @@ def nginx(served, tmp_path_factory):
             "HTTP_LISTEN": f"127.0.0.1:{http_port}",
             "HTTPS_LISTEN": f"127.0.0.1:{port}",
             "APP": f"127.0.0.1:{served.port}",
+            "EVENTS": events_server.removeprefix("http://"),
             "TLS_CERTIFICATE": str(cert),
             "TLS_CERTIFICATE_KEY": str(key),
             "STATIC_ROOT": str(served.static_root),

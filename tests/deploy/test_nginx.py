@@ -183,3 +183,24 @@ def test_nginx_serves_static_files_with_long_cache_for_hashed_names(nginx, serve
     )
     assert plain.status_code == 200
     assert plain.headers["Cache-Control"] == "public, max-age=3600"
+
+
+def test_the_event_stream_goes_through_nginx_unbuffered(nginx, db):
+    """/events/ reaches the event process (uvicorn), and an event reaches the browser at once:
+    with nginx's usual proxy buffering it would wait for the buffer to fill."""
+    from bookmarks import eventauth, live
+
+    anonymous = requests.get(nginx.url + "/events/", verify=str(nginx.ca_file), timeout=10)
+    assert anonymous.status_code == 401 and anonymous.json()["message"] == "Please log in."
+    cookies = {eventauth.COOKIE_NAME: eventauth.cookie_for(4242)}
+    with requests.get(
+        nginx.url + "/events/", cookies=cookies, verify=str(nginx.ca_file), stream=True,
+        timeout=10,
+    ) as stream:  # fmt: skip
+        assert stream.status_code == 200
+        lines = stream.iter_lines(decode_unicode=True)
+        while next(lines):  # the stream's opening block
+            pass
+        live.publish_to_user(4242, "notification", {"unread": 7})
+        received = [next(lines) for _ in range(3)]
+    assert received[1:] == ["event: notification", 'data: {"unread": 7}']

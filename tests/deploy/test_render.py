@@ -13,6 +13,7 @@ VALUES = {
     "HTTP_LISTEN": "80",
     "HTTPS_LISTEN": "443",
     "APP": "127.0.0.1:8000",
+    "EVENTS": "127.0.0.1:8001",
     "TLS_CERTIFICATE": "/etc/ssl/bookmarks.pem",
     "TLS_CERTIFICATE_KEY": "/etc/ssl/bookmarks.key",
     "STATIC_ROOT": "/srv/bookmarks/staticfiles",

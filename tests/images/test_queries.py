@@ -22,7 +22,7 @@ def test_list_page_queries_do_not_grow_with_images(auth_client, user):
         make_image(make_user(f"owner{n}"))
     eight = count_queries(auth_client, reverse("images:list"))
     assert one == eight
-    assert eight == 2  # user, page (the session comes from Redis)
+    assert eight == 3  # user, page, unread badge (the session comes from Redis)
 
 
 def test_infinite_scroll_page_queries_do_not_grow(auth_client, user):
@@ -38,4 +38,4 @@ def test_detail_page_queries_do_not_grow_with_likers(auth_client, user, redis_cl
     image.users_like.add(*[make_user(f"liker{n}") for n in range(1, 20)])
     twenty = count_queries(auth_client, image.get_absolute_url())
     assert one == twenty
-    assert twenty == 5  # user, image+owner+liked?, likers, tags, your boards (session: Redis)
+    assert twenty == 7  # user, image+owner+liked?, likers, tags, your boards, comments, badge

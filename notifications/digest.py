@@ -1,0 +1,73 @@
+"""The daily e-mail digest: unread notifications since the last digest, for people who asked.
+
+Run once a day by a background job (`python manage.py send_notification_digest`, e.g. cron or
+the job queue when it lands). Each mail has an unsubscribe link that works without logging in:
+a signed token of the person's id (no expiry: an old mail's link still unsubscribes).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Notification, Preferences
+from .selectors import _line
+
+_SALT = "bookmarks.notifications.unsubscribe"
+SHOWN = 20
+
+
+def unsubscribe_token(user_id: int) -> str:
+    return signing.dumps(user_id, salt=_SALT)
+
+
+def user_id_from_token(token: str) -> int | None:
+    try:
+        value = signing.loads(token, salt=_SALT)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, int) else None
+
+
+def unsubscribe(*, user_id: int) -> None:
+    Preferences.objects.filter(user_id=user_id).update(email_digest=False)
+
+
+def send_digests(*, now=None, base_url: str = "") -> int:
+    """Mail each person who wants the digest their unread notifications since their last
+    one (at most one a day); how many mails were sent."""
+    now = now or timezone.now()
+    base_url = base_url or settings.SITE_URL
+    due = Preferences.objects.filter(email_digest=True, user__is_active=True).exclude(
+        digest_sent_at__gt=now - timedelta(hours=23)
+    )
+    sent = 0
+    for prefs in due.select_related("user").iterator():
+        since = prefs.digest_sent_at or now - timedelta(days=1)
+        rows = list(
+            Notification.objects.filter(recipient=prefs.user, read_at=None, updated__gt=since)
+            .select_related("actor")
+            .prefetch_related("target")
+            .order_by("-updated")[:SHOWN]
+        )
+        lines = [_line(n) for n in rows if n.target is not None]
+        if lines and prefs.user.email:
+            link = base_url + reverse(
+                "notifications:unsubscribe", args=[unsubscribe_token(prefs.user_id)]
+            )
+            context = {"user": prefs.user, "lines": lines, "unsubscribe": link, "base": base_url}
+            send_mail(
+                "Your Bookmarks digest",
+                render_to_string("notifications/digest_email.txt", context),
+                None,
+                [prefs.user.email],
+            )
+            sent += 1
+        with transaction.atomic():
+            Preferences.objects.filter(pk=prefs.pk).update(digest_sent_at=now)
+    return sent

@@ -1,0 +1,48 @@
+/* Comments on an image page: post, edit, delete and load earlier ones without a reload.
+   Every form also works without JavaScript (a plain POST and a redirect back). */
+(function ($) {
+  "use strict";
+  var ajax = { "X-Requested-With": "XMLHttpRequest" };
+
+  function failure(xhr) {
+    return (xhr.responseJSON && xhr.responseJSON.message) || "Something went wrong. Please try again.";
+  }
+
+  $(document).on("submit", "form[data-comment-form]", function (event) {
+    event.preventDefault();
+    var $form = $(this), $error = $form.find("[data-comment-error]"), $button = $form.find("button");
+    if ($button.prop("disabled")) { return; }
+    $button.prop("disabled", true);
+    $error.prop("hidden", true).text("");
+    $.ajax({ url: $form.attr("action"), method: "POST", data: $form.serialize(), dataType: "json", headers: ajax })
+      .done(function (data) {
+        $("[data-comment-none]").remove();
+        $("[data-comment-list]").append(data.html);
+        $form.find("textarea").val("");
+      })
+      .fail(function (xhr) { $error.text(failure(xhr)).prop("hidden", false); })
+      .always(function () { $button.prop("disabled", false); });
+  });
+
+  $(document).on("submit", "form[data-comment-edit]", function (event) {
+    event.preventDefault();
+    var $form = $(this);
+    $.ajax({ url: $form.attr("action"), method: "POST", data: $form.serialize(), dataType: "json", headers: ajax })
+      .done(function (data) { $form.closest("li.comment").replaceWith(data.html); })
+      .fail(function (xhr) { window.alert(failure(xhr)); });
+  });
+
+  $(document).on("submit", "form[data-comment-delete]", function (event) {
+    event.preventDefault();
+    var $form = $(this);
+    $.ajax({ url: $form.attr("action"), method: "POST", data: $form.serialize(), dataType: "json", headers: ajax })
+      .done(function () { $form.closest("li.comment").remove(); })
+      .fail(function (xhr) { window.alert(failure(xhr)); });
+  });
+
+  $(document).on("click", "[data-comment-earlier] a", function (event) {
+    event.preventDefault();
+    var $item = $(this).closest("li");
+    $.ajax({ url: this.href, headers: ajax }).done(function (html) { $item.replaceWith(html); });
+  });
+})(jQuery);
