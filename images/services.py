@@ -45,10 +45,17 @@ def existing_bookmark(*, user, url: str) -> Image | None:
 
 
 def bookmark_image(
-    *, user, title: str, url: str = "", upload: Upload | None = None, description: str = ""
+    *,
+    user,
+    title: str,
+    url: str = "",
+    upload: Upload | None = None,
+    description: str = "",
+    page_url: str = "",
 ) -> Image:
     """Store a picture with its thumbnails and record the action: the image at `url`
     (downloaded safely, see images.fetch), or a validated `upload` (then `url` stays empty).
+    `page_url` is the web page it was found on (kept as its source, never fetched).
 
     Raises FetchError or ImageError with a user-readable reason, AlreadyBookmarked when this
     user saved this URL before, or StoreError when storing failed. Every file is made before
@@ -64,7 +71,7 @@ def bookmark_image(
     else:
         url, content, extension = "", upload.content, upload.info.extension
     rendered = render_thumbnails(content, THUMBNAIL_ALIASES)  # in a child process, too
-    image = Image(user=user, title=title, url=url, description=description)
+    image = Image(user=user, title=title, url=url, description=description, page_url=page_url)
     stem = slugify(title)[:60].strip("-") or "image"
     stored_names = []
     try:

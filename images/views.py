@@ -29,7 +29,9 @@ BUSY_BOOKMARKING = "Your previous image is still being saved. Try again in a mom
 @login_required
 def image_create(request):
     if request.method != "POST":
-        form = ImageCreateForm(initial={k: request.GET.get(k, "")[:2000] for k in ("url", "title")})
+        initial = {k: request.GET.get(k, "")[:2000] for k in ("url", "title")}
+        initial["page_url"] = request.GET.get("page", "")[:2000]  # the bookmarklet sends `page`
+        form = ImageCreateForm(initial=initial)
         existing = existing_bookmark(user=request.user, url=form.initial["url"])
         if existing:
             messages.info(request, "You had already bookmarked this image.")
@@ -55,6 +57,7 @@ def _bookmark(request, form):
             url=data["url"],
             upload=data["image"],
             description=data["description"],
+            page_url=data["page_url"],
         )
     except AlreadyBookmarked as already:
         messages.info(request, "You had already bookmarked this image.")

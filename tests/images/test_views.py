@@ -65,6 +65,47 @@ def test_create_fetches_saves_and_redirects_to_detail(
     assert "Image bookmarked." in detail.content.decode()
 
 
+def test_the_page_an_image_came_from_is_kept_and_shown_as_its_source(
+    auth_client, user, httpserver, server_url, allow_loopback_fetch
+):
+    httpserver.expect_request("/photo.jpg").respond_with_data(
+        make_image_bytes("JPEG", (800, 600)), content_type="image/jpeg"
+    )
+    url, page_url = server_url("/photo.jpg"), "https://blog.example/2026/harbour?x=1&y=2"
+    form = auth_client.get(reverse("images:create"), {"url": url, "page": page_url})
+    assert 'name="page_url" value="https://blog.example/2026/harbour?x=1&amp;y=2"' in (
+        form.content.decode()
+    )
+    response = auth_client.post(
+        reverse("images:create"), {"title": "Harbour", "url": url, "page_url": page_url}
+    )
+    image = Image.objects.get()
+    assert (image.url, image.page_url, image.source_url) == (url, page_url, page_url)
+    detail = auth_client.get(response.url).content.decode()
+    assert 'href="https://blog.example/2026/harbour?x=1&amp;y=2"' in detail
+    assert "Source: https://blog.example/2026/harbour" in detail
+    assert f'href="{url}"' in detail  # the image file, too
+
+
+@pytest.mark.parametrize(
+    "page_url", ["javascript:alert(1)", "ftp://x.example/", "https://x.example/" + "a" * 2100]
+)
+def test_a_bad_page_address_is_a_form_error(auth_client, page_url):
+    response = auth_client.post(
+        reverse("images:create"),
+        {"title": "ok", "url": "https://x.example/a.png", "page_url": page_url},
+    )
+    assert response.status_code == 400
+    assert "page_url" in response.context["form"].errors
+    assert Image.objects.count() == 0
+
+
+def test_an_upload_has_no_source_link(client, user):
+    image = make_image(user)
+    Image.objects.filter(pk=image.pk).update(url="")
+    assert "Source:" not in client.get(image.get_absolute_url()).content.decode()
+
+
 def test_fetch_failure_reshows_the_form_with_the_reason(
     auth_client, httpserver, server_url, allow_loopback_fetch
 ):
