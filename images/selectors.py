@@ -1,3 +1,8 @@
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
+
 from bookmarks.paging import WindowPage, window_page
 
 from .models import Image
@@ -24,6 +29,21 @@ def image_detail(image_id: int):
 
 def likers_of(image: Image, limit: int = LIKERS_SHOWN):
     return list(image.users_like.select_related("profile").order_by("-id")[:limit])
+
+
+def viewer_as_liker(image: Image, user) -> tuple[Any, bool]:
+    """The viewing user with their profile (for their avatar among the likers) and whether
+    they like the image, in one query; (None, False) for a visitor."""
+    if not user.is_authenticated:
+        return None, False
+    likes = Image.users_like.through.objects.filter(image_id=image.pk, user_id=OuterRef("pk"))
+    viewer = (
+        get_user_model()
+        .objects.select_related("profile")
+        .annotate(likes_it=Exists(likes))
+        .get(pk=user.pk)
+    )
+    return viewer, viewer.likes_it
 
 
 def has_liked(image: Image, user) -> bool:

@@ -84,11 +84,13 @@ def image_detail(request, id, slug):
         raise Http404("No such image.") from None
     if slug != image.slug:
         return redirect(image, permanent=True)
+    viewer, liked = selectors.viewer_as_liker(image, request.user)
     context = {
         "section": "images",
         "image": image,
         "likers": selectors.likers_of(image),
-        "liked": selectors.has_liked(image, request.user),
+        "liked": liked,
+        "viewer": viewer,  # with their profile: their avatar joins the likers when they like
         "total_views": ranking.record_view(request, image.id),
     }
     return render(request, "images/image/detail.html", context)
