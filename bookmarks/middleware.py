@@ -20,6 +20,14 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+# With DEBUG on (make run), Django's own error pages (its technical 404 and 500) style
+# themselves inline; on error answers only, DEBUG only, inline styles are allowed so that they
+# stay readable. Scripts stay 'self' only.
+DEBUG_ERROR_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "style-src 'self'", "style-src 'self' 'unsafe-inline'"
+)
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -28,5 +36,8 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if self.policy and "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = self.policy
+            policy = self.policy
+            if settings.DEBUG and response.status_code >= 400 and policy == CONTENT_SECURITY_POLICY:
+                policy = DEBUG_ERROR_POLICY
+            response["Content-Security-Policy"] = policy
         return response

@@ -157,6 +157,7 @@ def test_every_page_fits_a_phone_one_row_header_two_column_grids(
         "create": "/images/create/",
         "edit": "/account/edit/",
         "pick": "/images/pick/",
+        "not-found": "/images/detail/999999/gone/",
     }
     grids = {"images", "person"}
     page = context.new_page()
