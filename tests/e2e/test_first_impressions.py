@@ -114,18 +114,6 @@ def test_the_bookmark_form_disables_its_button_and_shows_progress_while_saving(
     assert len(submits) >= 2  # the script's at least (a disabled button sends nothing)
 
 
-def test_the_bookmark_form_saves_once_with_a_double_click(context, live_server, site):
-    url = site.image("/photos/twice.jpg", (400, 300))
-    page = context.new_page()
-    page.goto(live_server.url + "/images/create/?url=" + url + "&title=Twice")
-    posts = []
-    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
-    page.locator("form[data-upload-form] button[type=submit]").dblclick()
-    page.wait_for_url("**/images/detail/**")
-    assert len(posts) == 1
-    assert Image.objects.get().title == "Twice"
-
-
 def _layout(page):
     return page.evaluate(
         """() => {

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from images.models import Image
-from tests.factories import make_image
+from tests.factories import PASSWORD, make_image, make_user
 from tests.images.imagedata import make_image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +31,17 @@ def test_create_requires_login_and_comes_back(client):
     assert response.status_code == 302
     assert response.url.startswith(reverse("login") + "?next=")
     assert "images/create/" in response.url
+    login = client.get(response.url)
+    assert "Log in to save the image you picked" in login.content.decode()
+    make_user("bea")
+    back = client.post(response.url, {"username": "bea", "password": PASSWORD})
+    assert back.url == url
+    form = client.get(back.url).content.decode()
+    assert 'value="https://x.example/a.jpg"' in form
+
+
+def test_an_ordinary_login_says_nothing_about_images(client):
+    assert "image you picked" not in client.get(reverse("login")).content.decode()
 
 
 def test_create_form_is_prefilled_with_a_preview(auth_client):
