@@ -5,7 +5,6 @@ progress while the server works, and every page fits a phone (one-row header, tw
 import pytest
 from playwright.sync_api import expect
 
-from images.models import Image
 from tests.factories import make_user
 
 pytestmark = pytest.mark.e2e

@@ -412,3 +412,15 @@ def test_the_like_limit_is_per_person(two_likes_a_minute, auth_client, user, oth
     assert like(auth_client, image.id).status_code == 429
     auth_client.force_login(other_user)
     assert like(auth_client, image.id).json() == {"status": "ok", "likes": 1}
+
+
+def test_the_admin_image_list_shows_thumbnails(client, user):
+    image = make_image(user, title="In the admin")
+    admin_user = make_user("root")
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    listing = client.get(reverse("admin:images_image_changelist")).content.decode()
+    assert f'<img src="{image.list_thumbnail.url}"' in listing
+    change = client.get(reverse("admin:images_image_change", args=[image.pk])).content.decode()
+    assert f'<img src="{image.detail_thumbnail.url}"' in change
