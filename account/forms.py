@@ -52,7 +52,10 @@ def _email_taken(email: str, exclude_pk=None) -> bool:
 
 class UserRegistrationForm(forms.ModelForm):
     password = forms.CharField(
-        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label="Password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        # The rules up front, not only after a refusal (the validators' own words).
+        help_text=password_validation.password_validators_help_text_html,
     )
     password2 = forms.CharField(
         label="Repeat password",
