@@ -151,12 +151,19 @@ class EmailChangeForm(forms.Form):
 ACCEPTED_PHOTO_TYPES = "image/jpeg,image/png,image/gif,image/webp"
 
 
+class PhotoInput(forms.ClearableFileInput):
+    """The current photo as a picture (not its file path), a 'Remove' box, the file field.
+    Its template lives in the app (account/templates/), where Django's form renderer looks."""
+
+    template_name = "account/widgets/photo_input.html"
+
+
 class ProfileEditForm(forms.ModelForm):
     # A plain FileField: Django's ImageField would open the photo with Pillow in this process;
     # bookmarks.imaging checks it (every frame decoded) in a contained child instead.
     photo = forms.FileField(
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_PHOTO_TYPES}),
+        widget=PhotoInput(attrs={"accept": ACCEPTED_PHOTO_TYPES}),
         help_text="JPEG, PNG, GIF or WebP.",
     )
 

@@ -153,3 +153,12 @@ def test_an_empty_dashboard_and_a_new_persons_page_offer_a_next_step(auth_client
     assert f'href="{reverse("images:create")}">Add your first image' in own
     images = auth_client.get(reverse("images:list")).content.decode()
     assert f'href="{reverse("images:create")}">Add an image' in images
+
+
+def test_the_name_in_the_top_bar_leads_to_your_own_page_with_edit_profile(auth_client, user):
+    from django.urls import reverse
+
+    dashboard = auth_client.get(reverse("dashboard")).content.decode()
+    assert f'<a class="usernav-name" href="{user.get_absolute_url()}"' in dashboard
+    own = auth_client.get(user.get_absolute_url()).content.decode()
+    assert f'href="{reverse("edit")}">Edit your profile' in own
