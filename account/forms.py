@@ -11,6 +11,7 @@ from bookmarks.imaging import ImageError, validate_image
 
 from .models import Profile
 from .selectors import looks_like_email
+from .throttle import WARN_WHEN_LEFT, attempts_left
 
 User = get_user_model()
 
@@ -21,6 +22,23 @@ class LoginForm(AuthenticationForm):
         max_length=254,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
+
+    def get_invalid_login_error(self):
+        """The usual refusal, with a warning when only a few tries remain before the pause
+        (account/throttle.py counts them): people should hear it before they are paused."""
+        error = super().get_invalid_login_error()
+        field = settings.AXES_USERNAME_FORM_FIELD
+        left = attempts_left(self.request, {field: self.cleaned_data.get("username")})
+        if left is None or left > WARN_WHEN_LEFT or left == 0:
+            return error
+        minutes = settings.LOGIN_COOLOFF_MINUTES
+        warning = (
+            f" {left} attempt{'s' if left != 1 else ''} left: after that, logging in to this"
+            f" account from here pauses for {minutes} minutes. Forgotten your password? Reset it."
+        )
+        return forms.ValidationError(
+            f"{error.message}{warning}", code=error.code, params=error.params
+        )
 
 
 def _email_taken(email: str, exclude_pk=None) -> bool:
@@ -34,7 +52,10 @@ def _email_taken(email: str, exclude_pk=None) -> bool:
 
 class UserRegistrationForm(forms.ModelForm):
     password = forms.CharField(
-        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label="Password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        # The rules up front, not only after a refusal (the validators' own words).
+        help_text=password_validation.password_validators_help_text_html,
     )
     password2 = forms.CharField(
         label="Repeat password",
@@ -130,12 +151,19 @@ class EmailChangeForm(forms.Form):
 ACCEPTED_PHOTO_TYPES = "image/jpeg,image/png,image/gif,image/webp"
 
 
+class PhotoInput(forms.ClearableFileInput):
+    """The current photo as a picture (not its file path), a 'Remove' box, the file field.
+    Its template lives in the app (account/templates/), where Django's form renderer looks."""
+
+    template_name = "account/widgets/photo_input.html"
+
+
 class ProfileEditForm(forms.ModelForm):
     # A plain FileField: Django's ImageField would open the photo with Pillow in this process;
     # bookmarks.imaging checks it (every frame decoded) in a contained child instead.
     photo = forms.FileField(
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_PHOTO_TYPES}),
+        widget=PhotoInput(attrs={"accept": ACCEPTED_PHOTO_TYPES}),
         help_text="JPEG, PNG, GIF or WebP.",
     )
 

@@ -85,3 +85,15 @@ class LoginThrottle(AxesDatabaseHandler):
         if per_client >= settings.LOGIN_CLIENT_FAILURE_LIMIT:
             return max(per_account, get_failure_limit(request, credentials))
         return per_account
+
+
+WARN_WHEN_LEFT = 2
+
+
+def attempts_left(request, credentials) -> int | None:
+    """How many more wrong passwords this login (account and client) may make before the
+    pause, counting the one just refused; None when axes has not looked at this request."""
+    if getattr(request, "axes_ip_address", None) is None:
+        return None
+    failures = LoginThrottle().get_failures(request, credentials)
+    return max(0, get_failure_limit(request, credentials) - failures)

@@ -171,11 +171,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "bookmarks.middleware.ContentSecurityPolicyMiddleware",
+    "bookmarks.errors.BrandedNotFoundMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its "try later" answer.
     "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bookmarks.urls"
+CSRF_FAILURE_VIEW = "bookmarks.errors.csrf_failure"
 WSGI_APPLICATION = "bookmarks.wsgi.application"
 
 TEMPLATES = [

@@ -45,7 +45,7 @@ _LAUNCHER = """
     collectImages(d, function (images) {
       if (!images.length) { alert(C.empty); return; }
       var p = w.open(C.pick, "bookmarks_pick", "width=820,height=680"), n = 0, i;
-      var message = {type: "bookmarks:candidates", title: d.title, images: images};
+      var message = {type: "bookmarks:candidates", title: d.title, page: d.URL, images: images};
       function send() { if (p && !p.closed) { p.postMessage(message, C.origin); } }
       function ready(e) {
         var data = e.data;

@@ -29,7 +29,12 @@ class ImageCreateForm(forms.ModelForm):
         help_text="JPEG, PNG, GIF or WebP. Drop a file here or paste an image.",
     )
 
-    field_order = ["title", "url", "image", "description"]
+    # The page the image was found on (filled in by the bookmarklet); never fetched.
+    page_url = forms.URLField(
+        max_length=2000, assume_scheme="https", required=False, widget=forms.HiddenInput
+    )
+
+    field_order = ["title", "url", "image", "description", "page_url"]
 
     class Meta:
         model = Image
@@ -54,6 +59,12 @@ class ImageCreateForm(forms.ModelForm):
             return check_url(url)
         except FetchError as error:
             raise forms.ValidationError(str(error)) from error
+
+    def clean_page_url(self):
+        page_url = self.cleaned_data["page_url"]
+        if page_url and not page_url.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError("The page's address must start with http:// or https://.")
+        return page_url
 
     def clean_image(self):
         file = self.cleaned_data.get("image")

@@ -35,6 +35,8 @@ class Image(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, blank=True)
     url = models.URLField("source URL", max_length=2000, blank=True)  # empty for uploads
+    # The web page the image was found on (the bookmarklet sends it); empty when unknown.
+    page_url = models.URLField("page URL", max_length=2000, blank=True)
     image = models.ImageField(upload_to="images/%Y/%m/%d/", blank=True)  # empty while saving
     thumbnails = models.JSONField(default=dict, blank=True, editable=False)
     description = models.TextField(blank=True)
@@ -96,6 +98,11 @@ class Image(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == Status.READY
+
+    @property
+    def source_url(self) -> str:
+        """Where the image came from, for people: its page when known, else the image file."""
+        return self.page_url or self.url
 
     @property
     def list_thumbnail(self):

@@ -1,5 +1,7 @@
 import hashlib
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Value
 from taggit.models import Tag
@@ -57,6 +59,21 @@ def likers_of(image: Image, limit: int = LIKERS_SHOWN):
     One query."""
     likers = image.users_like.select_related("profile").only(*PERSON_FIELDS, *AVATAR_FIELDS)
     return list(likers.order_by("-id")[:limit])
+
+
+def viewer_as_liker(image: Image, user) -> tuple[Any, bool]:
+    """The viewing user with their profile (for their avatar among the likers) and whether
+    they like the image, in one query; (None, False) for a visitor."""
+    if not user.is_authenticated:
+        return None, False
+    likes = Image.users_like.through.objects.filter(image_id=image.pk, user_id=OuterRef("pk"))
+    viewer = (
+        get_user_model()
+        .objects.select_related("profile")
+        .annotate(likes_it=Exists(likes))
+        .get(pk=user.pk)
+    )
+    return viewer, viewer.likes_it
 
 
 def images_by_ids_in_order(ids: list[int]) -> list[Image]:

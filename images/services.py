@@ -60,9 +60,11 @@ def bookmark_image(
     upload: Upload | None = None,
     description: str = "",
     alt_text: str = "",
+    page_url: str = "",
 ) -> Image:
     """Store a picture with its thumbnails and record the action: the image at `url`
     (downloaded safely, see images.fetch), or a validated `upload` (then `url` stays empty).
+    `page_url` is the web page it was found on (kept as its source, never fetched).
 
     Raises FetchError or ImageError with a user-readable reason, AlreadyBookmarked when this
     user saved this URL before, or StoreError when storing failed. Every file is made before
@@ -78,7 +80,14 @@ def bookmark_image(
     else:
         url, content, extension = "", upload.content, upload.info.extension
     rendered = render_thumbnails(content, THUMBNAIL_ALIASES)  # in a child process, too
-    image = Image(user=user, title=title, url=url, description=description, alt_text=alt_text)
+    image = Image(
+        user=user,
+        title=title,
+        url=url,
+        description=description,
+        alt_text=alt_text,
+        page_url=page_url,
+    )
     stem = slugify(title)[:60].strip("-") or "image"
     stored_names = []
     try:
@@ -107,7 +116,13 @@ SAVE_FAILED = "We could not save the image just now. Please try again."
 
 
 def queue_bookmark(
-    *, user, title: str, url: str, description: str = "", alt_text: str = ""
+    *,
+    user,
+    title: str,
+    url: str,
+    description: str = "",
+    alt_text: str = "",
+    page_url: str = "",
 ) -> Image:
     """Bookmark the image at `url` in the background: the row is made at once (status
     SAVING, seen only by its owner) and a job downloads it (`save_bookmark`).
@@ -131,6 +146,7 @@ def queue_bookmark(
         url=url,
         description=description,
         alt_text=alt_text,
+        page_url=page_url,
         status=Status.SAVING,
     )
     try:

@@ -40,6 +40,7 @@ def image_create(request):
     if request.method != "POST":
         initial = {k: request.GET.get(k, "")[:2000] for k in ("url", "title")}
         initial["alt_text"] = request.GET.get("alt", "")[:300]  # the bookmarklet sends `alt`
+        initial["page_url"] = request.GET.get("page", "")[:2000]  # the bookmarklet sends `page`
         form = ImageCreateForm(initial=initial)
         existing = existing_bookmark(user=request.user, url=form.initial["url"])
         if existing:
@@ -69,6 +70,7 @@ def _bookmark(request, form):
                 upload=data["image"],
                 description=data["description"],
                 alt_text=data["alt_text"],
+                page_url=data["page_url"],
             )
         else:  # a download may take long: a job does it
             image = queue_bookmark(
@@ -77,6 +79,7 @@ def _bookmark(request, form):
                 url=data["url"],
                 description=data["description"],
                 alt_text=data["alt_text"],
+                page_url=data["page_url"],
             )
     except AlreadyBookmarked as already:
         messages.info(request, "You had already bookmarked this image.")
@@ -109,12 +112,14 @@ def image_detail(request, id, slug):
     if not image.is_ready:  # its owner's Saving / failed card
         context = {"section": "images", "image": image, "kind": "detail"}
         return render(request, "images/image/saving.html", context)
+    viewer, _ = selectors.viewer_as_liker(image, request.user)
     context = {
         "section": "images",
         "image": image,
         "likers": selectors.likers_of(image),
         "liked": image.liked,
         "tags": selectors.tags_of(image),
+        "viewer": viewer,  # with their profile: their avatar joins the likers when they like
         "total_views": ranking.record_view(request, image.id),
     }
     return render(request, "images/image/detail.html", context)

@@ -1,6 +1,7 @@
 /* Bookmarks bookmarklet: runs on someone else's web page, loaded by the "Bookmark it" launcher
  * (see images/bookmarklet.py). Shows the page's images in an overlay; picking one opens our
- * create form prefilled with its address and the page's title.
+ * create form prefilled with its address, its own caption as the title (else the page's title),
+ * its alt text and the page's address.
  *
  * Guest manners: we never touch the page's own nodes, globals or styles. jQuery is the page's
  * own (1.9 or newer) or ours, taken back with noConflict(true); the overlay lives in a shadow
@@ -24,10 +25,13 @@
    * The rules for which images are offered. images/bookmarklet.py copies this function as is
    * into the launcher, whose fallback (when this file cannot load) must choose the same images:
    * keep it self-contained, ES5, with no line comments. done(list) gets, in page order and
-   * without duplicates, up to 200 {src, width, height}: http(s) JPEG/PNG/GIF/WebP (by the URL's
-   * path) of at least 100x100 natural pixels. For each img the address is the largest
-   * data-srcset candidate, else data-src (lazy loading), else the largest srcset candidate,
-   * else src; its size is measured by loading it (the browser's cache usually answers). */
+   * without duplicates, up to 200 {src, width, height, alt, caption}: http(s) JPEG/PNG/GIF/WebP
+   * (by the URL's path) of at least 100x100 natural pixels. For each img the address is the
+   * largest data-srcset candidate, else data-src (lazy loading), else the largest srcset
+   * candidate, else src; its size is measured by loading it (the browser's cache usually
+   * answers). alt is the img's alt text (up to 300 characters); caption is its own title for
+   * it (up to 200): the figcaption of the figure around it, else its alt, else its title
+   * attribute, else "" (the page's title is the caller's fallback). */
   function collectImages(doc, done) {
     var items = [], seen = {}, pending = 0, over = false, timer;
     function largest(set) {
@@ -36,6 +40,15 @@
         if ((parseFloat(m[2]) || 1) > max) { max = parseFloat(m[2]) || 1; best = m[1]; }
       }
       return best;
+    }
+    function text(value, max) {
+      return String(value || "").replace(/\s+/g, " ").trim().slice(0, max);
+    }
+    function captionOf(img) {
+      var figure = img.closest ? img.closest("figure") : null;
+      var caption = figure ? figure.querySelector("figcaption") : null;
+      return text(caption && caption.textContent, 200) || text(img.alt, 200) ||
+        text(img.getAttribute("title"), 200);
     }
     function finish() {
       if (over) { return; }
@@ -50,7 +63,8 @@
       if (!url || !/^https?:$/.test(u.protocol) || !/\.(jpe?g|png|gif|webp)$/i.test(u.pathname) ||
           u.href.length > 2000 || seen[u.href]) { return; }
       seen[u.href] = 1;
-      var item = {src: u.href, width: 0, height: 0, alt: (a("alt") || "").slice(0, 300)}, probe = new Image();
+      var item = {src: u.href, width: 0, height: 0, alt: text(img.alt, 300), caption: captionOf(img)};
+      var probe = new Image();
       items.push(item);
       pending++;
       probe.onload = probe.onerror = function () {
@@ -96,10 +110,14 @@
     ".bm-grid{grid-template-columns:repeat(auto-fill,minmax(120px,1fr));padding:12px}.bm-pick img{height:100px}}"
   ].join("");
 
-  function createUrl(src, alt) {
-    return CREATE_URL + "?url=" + encodeURIComponent(src) +
-      "&title=" + encodeURIComponent(document.title.slice(0, 200)) +
-      (alt ? "&alt=" + encodeURIComponent(alt) : "");
+  // The form, prefilled: the image's address, its own title (the page's when it has none), its
+  // alt text, and the page it is on (its source; left out when too long to keep).
+  function createUrl(image) {
+    var page = location.href.length <= 2000 && /^https?:/.test(location.protocol) ? location.href : "";
+    return CREATE_URL + "?url=" + encodeURIComponent(image.src) +
+      "&title=" + encodeURIComponent((image.caption || document.title).slice(0, 200)) +
+      (image.alt ? "&alt=" + encodeURIComponent(image.alt) : "") +
+      (page ? "&page=" + encodeURIComponent(page) : "");
   }
 
   function jQueryVersionOk(jq) {
@@ -208,9 +226,9 @@
             .append($("<img>", {alt: "", src: image.src, loading: "lazy"}))
             .append($("<span>", {"class": "bm-caption"})
               .append($("<strong>").text(size))
-              .append($("<span>", {"class": "bm-name"}).text(name)))
+              .append($("<span>", {"class": "bm-name"}).text(image.caption || name)))
             .on("click", function () {
-              window.open(createUrl(image.src, image.alt), "_blank", "noopener");
+              window.open(createUrl(image), "_blank", "noopener");
               hide();
             })
         ).appendTo($grid);

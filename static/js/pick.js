@@ -24,6 +24,10 @@
     return typeof value === "number" && isFinite(value) && value >= 0 && value <= 1e6;
   }
 
+  function isOptionalText(value) {
+    return value === undefined || (typeof value === "string" && value.length <= 1000);
+  }
+
   function isWebAddress(value) {
     if (typeof value !== "string" || value.length > MAX_URL || !/^https?:\/\//i.test(value)) {
       return false;
@@ -45,19 +49,25 @@
     for (var i = 0; i < data.images.length; i++) {
       var image = data.images[i];
       if (!image || typeof image !== "object" || !isWebAddress(image.src) ||
-          !isSize(image.width) || !isSize(image.height)) {
+          !isSize(image.width) || !isSize(image.height) ||
+          !isOptionalText(image.alt) || !isOptionalText(image.caption)) {
         return null;
       }
-      // The page's alt text (optional; older launchers do not send it) prefills ours.
-      var alt = typeof image.alt === "string" ? image.alt.slice(0, 300) : "";
-      images.push({src: image.src, width: image.width, height: image.height, alt: alt});
+      images.push({src: image.src, width: image.width, height: image.height,
+        alt: (image.alt || "").slice(0, 300), caption: (image.caption || "").slice(0, 200)});
     }
-    return {title: data.title.slice(0, 200), images: images};
+    // Launchers dragged before captions and the page address were sent have neither; an
+    // address we would not keep (too long, not http) is left out.
+    return {title: data.title.slice(0, 200), page: isWebAddress(data.page) ? data.page : "",
+      images: images};
   }
 
-  function choose(src, title, alt) {
-    window.location.assign(createUrl + "?url=" + encodeURIComponent(src) +
-      "&title=" + encodeURIComponent(title) + (alt ? "&alt=" + encodeURIComponent(alt) : ""));
+  // The form, prefilled as the in-page overlay does it (static/js/bookmarklet.js, createUrl).
+  function choose(image, candidates) {
+    window.location.assign(createUrl + "?url=" + encodeURIComponent(image.src) +
+      "&title=" + encodeURIComponent(image.caption || candidates.title) +
+      (image.alt ? "&alt=" + encodeURIComponent(image.alt) : "") +
+      (candidates.page ? "&page=" + encodeURIComponent(candidates.page) : ""));
   }
 
   function show(candidates) {
@@ -98,7 +108,7 @@
       caption.appendChild(address);
       button.appendChild(img);
       button.appendChild(caption);
-      button.addEventListener("click", function () { choose(image.src, candidates.title, image.alt); });
+      button.addEventListener("click", function () { choose(image, candidates); });
       item.appendChild(button);
       grid.appendChild(item);
     });

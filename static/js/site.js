@@ -4,7 +4,10 @@
 
   // Like / follow buttons: forms that work without JS, posted with AJAX when JS is on.
   // The form's hidden "action" flips between data-on and data-off; the JSON answer's
-  // [data-count-key] value is written into the element matched by data-count-target.
+  // [data-count-key] value is written into the element matched by data-count-target, and the
+  // word after it (data-count-label) takes its data-singular or data-plural form. With
+  // data-likers-target, the person's own avatar (from <template data-my-liker>) joins or leaves
+  // that list.
   $(document).on("submit", "form[data-ajax-toggle]", function (event) {
     event.preventDefault();
     var $form = $(this);
@@ -24,7 +27,11 @@
       $action.val(wasOn ? $form.data("off") : on);
       $button.text(wasOn ? $button.data("label-off") : $button.data("label-on"));
       $button.toggleClass("btn-outline", wasOn);
-      $($form.data("count-target")).text(data[$form.data("count-key")]);
+      var count = data[$form.data("count-key")];
+      $($form.data("count-target")).text(count);
+      var $label = $($form.data("count-label"));
+      $label.text(count === 1 ? $label.data("singular") : $label.data("plural"));
+      if ($form.data("likers-target")) { showMeAmongLikers($($form.data("likers-target")), wasOn); }
     }).fail(function (xhr) {
       var message = (xhr.responseJSON && xhr.responseJSON.message) || "Something went wrong. Please try again.";
       window.alert(message);
@@ -32,6 +39,18 @@
       $button.prop("disabled", false);
     });
   });
+
+  function showMeAmongLikers($list, liking) {
+    var template = $("template[data-my-liker]")[0];
+    if (!template || !$list.length) { return; }
+    var mine = template.content.firstElementChild;
+    var id = mine.getAttribute("data-liker");
+    $list.children("[data-liker]").filter(function () {
+      return this.getAttribute("data-liker") === id;
+    }).remove();
+    if (liking) { $list.prepend(mine.cloneNode(true)); }
+    $("[data-no-likers]").prop("hidden", $list.children("[data-liker]").length > 0);
+  }
 
   // Infinite scroll: when the end of a [data-infinite] list comes near, fetch the next page's
   // items (?page=N&images_only=1, or the list's data-more-param) and append them; an empty answer means there is no more.

@@ -98,6 +98,47 @@
     if (file) { useFile(file); }
   });
 
+  // While the server downloads or checks the image (seconds, for a large one), say so: the
+  // button is disabled and reads "Saving…", and a second submit (a double click, Enter again)
+  // is swallowed, so one click makes one bookmark request.
+  var submitButton = form.querySelector("button[type=submit]");
+  var buttonLabel = submitButton ? submitButton.textContent : "";
+  var progress = document.createElement("p");
+  progress.className = "form-progress small";
+  progress.setAttribute("role", "status");
+  progress.setAttribute("data-form-progress", "");
+  progress.hidden = true;
+  form.appendChild(progress);
+  var submitting = false;
+
+  function setSaving(saving) {
+    submitting = saving;
+    if (saving) { form.setAttribute("aria-busy", "true"); } else { form.removeAttribute("aria-busy"); }
+    if (submitButton) {
+      submitButton.disabled = saving;
+      submitButton.textContent = saving ? "Saving…" : buttonLabel;
+    }
+    progress.hidden = !saving;
+    progress.textContent = "";
+    if (!saving) { return; }
+    var spinner = document.createElement("span");
+    spinner.className = "spinner";
+    spinner.setAttribute("aria-hidden", "true");
+    progress.appendChild(spinner);
+    progress.appendChild(document.createTextNode(input.files && input.files.length ?
+      "Uploading and checking your image…" :
+      "Downloading the image from its site and checking it… This can take a few seconds."));
+  }
+
+  form.addEventListener("submit", function (event) {
+    if (submitting) { event.preventDefault(); return; }
+    setSaving(true);
+  });
+  // Back to this page from the next one (the browser's page cache): usable again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) { setSaving(false); }
+  });
+
   // Ctrl/Cmd+V of an image anywhere on the page (text pastes into fields as usual).
   document.addEventListener("paste", function (event) {
     var data = event.clipboardData;

@@ -172,3 +172,26 @@ def test_user_list_and_detail_queries_are_fixed(auth_client, user):
     assert count(person.get_absolute_url()) == detail_one
     assert list_one == 3  # user, page, unread badge (the session: from Redis)
     assert detail_one == 5  # user, person with follower count and followed?, images, tags, badge
+
+
+def test_an_empty_dashboard_and_a_new_persons_page_offer_a_next_step(auth_client, user):
+    from django.urls import reverse
+
+    dashboard = auth_client.get(reverse("dashboard")).content.decode()
+    assert "Nothing here yet" in dashboard
+    assert f'href="{reverse("images:create")}">Add an image' in dashboard
+    assert f'href="{reverse("user_list")}">Find people to follow' in dashboard
+    own = auth_client.get(user.get_absolute_url()).content.decode()
+    assert "You haven't bookmarked any image yet" in own
+    assert f'href="{reverse("images:create")}">Add your first image' in own
+    images = auth_client.get(reverse("images:list")).content.decode()
+    assert f'href="{reverse("images:create")}">Add an image' in images
+
+
+def test_the_name_in_the_top_bar_leads_to_your_own_page_with_edit_profile(auth_client, user):
+    from django.urls import reverse
+
+    dashboard = auth_client.get(reverse("dashboard")).content.decode()
+    assert f'<a class="usernav-name" href="{user.get_absolute_url()}"' in dashboard
+    own = auth_client.get(user.get_absolute_url()).content.decode()
+    assert f'href="{reverse("edit")}">Edit your profile' in own

@@ -263,3 +263,18 @@ def test_no_transaction_is_open_while_the_avatar_is_made(auth_client, monkeypatc
     assert response.status_code == 302
     assert work, "no image work seen at all"
     assert [step for step in work if step[1]] == []
+
+
+def test_the_photo_field_shows_the_current_photo_not_its_path(auth_client, user):
+    edit(auth_client, photo=SimpleUploadedFile("me.png", png_bytes(), content_type="image/png"))
+    photo = Profile.objects.get(user=user).photo
+    page = auth_client.get(reverse("edit")).content.decode()
+    assert f'<img class="avatar avatar-72" src="{photo.url}" alt="Your current photo"' in page
+    assert "Remove this photo" in page
+    assert f">{photo.name}</a>" not in page  # Django's "Currently: <path>"
+    # The box still clears it.
+    response = auth_client.post(
+        reverse("edit"), {"first_name": user.first_name, "photo-clear": "on"}
+    )
+    assert response.status_code == 302
+    assert not Profile.objects.get(user=user).photo

@@ -95,3 +95,28 @@ def test_an_email_spelled_like_someones_username_is_refused(client, db):
     response = post(client, email="Carol@Example.com")
     assert response.status_code == 400
     assert "already exists" in " ".join(response.context["form"].errors["email"])
+
+
+def test_sign_up_shows_the_password_rules_up_front(client, db):
+    page = client.get(reverse("register")).content.decode()
+    assert "at least 8 characters" in page
+    assert "can’t be entirely numeric" in page
+
+
+def test_a_refused_sign_up_reports_every_error_and_keeps_what_was_typed_but_passwords(client, user):
+    response = client.post(
+        reverse("register"),
+        {
+            "username": "alice",  # taken
+            "first_name": "Zoë",
+            "email": "not-an-address",
+            "password": "123",
+            "password2": "123",
+        },
+    )
+    form = response.context["form"]
+    assert response.status_code == 400
+    assert set(form.errors) >= {"username", "email", "password"}
+    page = response.content.decode()
+    assert 'value="Zoë"' in page and 'value="not-an-address"' in page
+    assert 'value="123"' not in page

@@ -108,3 +108,21 @@ def test_odd_client_addresses_are_stored_or_left_empty_never_an_error(user, remo
     assert attempt("alice", "bad", REMOTE_ADDR=remote_addr) == REFUSED_PASSWORD
     assert attempt("alice", PASSWORD, REMOTE_ADDR=remote_addr) == LOGGED_IN
     assert AccessAttempt.objects.count() == 0  # the success forgot the failure
+
+
+def test_wrong_passwords_warn_before_the_pause(user, settings):
+    client = Client()
+    pages = [
+        client.post(reverse("login"), {"username": "Alice", "password": f"no-{n}"})
+        for n in range(5)
+    ]
+    texts = [page.content.decode() for page in pages[:4]]
+    assert [page.status_code for page in pages] == [REFUSED_PASSWORD] * 4 + [LOCKED]
+    assert "attempt" not in texts[0] and "attempt" not in texts[1]
+    assert "2 attempts left" in texts[2]
+    assert "1 attempt left" in texts[3] and "pauses for 15 minutes" in texts[3]
+    # A name that is no account gets the same warnings (nothing tells accounts apart).
+    other = [
+        Client().post(reverse("login"), {"username": "nobody", "password": "x"}) for _ in range(3)
+    ]
+    assert "2 attempts left" in other[2].content.decode()

@@ -1,6 +1,8 @@
 """The "Bookmark it" bookmarklet on other people's pages: the in-page overlay (our script
 loads) and the picker window (the page's CSP refuses our script)."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect
@@ -80,13 +82,14 @@ def test_overlay_offers_only_the_large_image_and_bookmarks_it(
     create.wait_for_load_state()
     expect(page.locator(OVERLAY)).to_have_count(0)
     assert create.url.startswith(live_server.url + "/images/create/")
-    expect(create.locator("#id_title")).to_have_value("Holiday photos")
+    expect(create.locator("#id_title")).to_have_value("Beach")  # its alt text
     expect(create.locator("#id_url")).to_have_value(big)
 
     create.get_by_role("button", name="Bookmark it!").click()
     create.wait_for_url("**/images/detail/**")
     image = Image.objects.get()
-    assert (image.title, image.url, image.user.username) == ("Holiday photos", big, "alice")
+    assert (image.title, image.url, image.user.username) == ("Beach", big, "alice")
+    assert image.page_url == url
     thumbnail = create.locator("img.detail-img")
     expect(thumbnail).to_be_visible()
     create.wait_for_function("document.querySelector('img.detail-img').complete")
@@ -357,3 +360,87 @@ def test_page_with_only_icons_says_so_in_both_paths(page, context, launcher, sit
     assert dialogs == [EMPTY]
     assert opened == []
     assert page.locator(OVERLAY).count() == 0
+
+
+@pytest.fixture
+def blog_page(site):
+    """Four photos of one blog post: a figure with a figcaption, an alt text, a title attribute,
+    and nothing at all (which falls back to the page's title)."""
+    for name in ("harbour", "market", "tower", "plain"):
+        site.image(f"/blog/{name}.jpg", (400, 300))
+    body = (
+        '<figure><img src="/blog/harbour.jpg" alt="Boats">'
+        "<figcaption>The  harbour\n at dawn</figcaption></figure>"
+        '<img src="/blog/market.jpg" alt="Fish market on Sunday">'
+        '<img src="/blog/tower.jpg" alt="" title="The old clock tower">'
+        '<img src="/blog/plain.jpg" alt="">'
+    )
+    expected = {
+        site.url("/blog/harbour.jpg"): ("The harbour at dawn", "Boats"),
+        site.url("/blog/market.jpg"): ("Fish market on Sunday", "Fish market on Sunday"),
+        site.url("/blog/tower.jpg"): ("The old clock tower", ""),
+        site.url("/blog/plain.jpg"): ("A day by the sea", ""),
+    }
+    return body, expected
+
+
+def _prefill(create_page) -> tuple[str, str, str]:
+    query = parse_qs(urlsplit(create_page.url).query)
+    title = create_page.locator("#id_title").input_value()
+    return title, query.get("alt", [""])[0], create_page.locator("#id_page_url").input_value()
+
+
+def test_each_image_gets_its_own_title_and_alt_and_the_page_is_its_source(
+    page, launcher, site, blog_page, live_server, shot
+):
+    body, expected = blog_page
+    url = site.page("/blog/post.html", "A day by the sea", body)
+    page.goto(url)
+    page.evaluate(launcher)
+    expect(page.locator(CANDIDATES)).to_have_count(4)
+    expect(page.locator(f"{OVERLAY} .bm-name").first).to_have_text("The harbour at dawn")
+    shot(page, "overlay-captions")
+    for src, (title, alt) in expected.items():
+        page.evaluate(launcher)
+        with page.expect_popup() as popup_info:
+            page.locator(f'{CANDIDATES}[data-src="{src}"]').click()
+        create = popup_info.value
+        create.wait_for_load_state()
+        assert _prefill(create) == (title, alt, url), src
+        create.close()
+
+    with page.expect_popup() as popup_info:
+        page.evaluate(launcher)
+        page.locator(f'{CANDIDATES}[data-src="{site.url("/blog/market.jpg")}"]').click()
+    create = popup_info.value
+    create.get_by_role("button", name="Bookmark it!").click()
+    create.wait_for_url("**/images/detail/**")
+    image = Image.objects.get()
+    assert (image.title, image.url, image.page_url) == (
+        "Fish market on Sunday",
+        site.url("/blog/market.jpg"),
+        url,
+    )
+    source = create.locator("a.source-link")
+    expect(source).to_have_attribute("href", url)
+    expect(source).to_contain_text("/blog/post.html")
+    shot(create, "detail-source-page")
+
+
+def test_picker_window_prefills_the_same_titles_alts_and_page(
+    page, launcher, site, blog_page, live_server
+):
+    body, expected = blog_page
+    url = site.page("/blog/strict.html", "A day by the sea", body, csp=CSP)
+    page.goto(url)
+    with page.expect_popup() as popup_info:
+        page.evaluate(launcher)
+    picker = popup_info.value
+    expect(picker.locator(".picker-item")).to_have_count(4)
+    picker.locator(".picker-item", has_text=site.url("/blog/harbour.jpg")).click()
+    picker.wait_for_url("**/images/create/**")
+    assert _prefill(picker) == (*expected[site.url("/blog/harbour.jpg")], url)
+    picker.get_by_role("button", name="Bookmark it!").click()
+    picker.wait_for_url("**/images/detail/**")
+    image = Image.objects.get()
+    assert (image.title, image.page_url) == ("The harbour at dawn", url)

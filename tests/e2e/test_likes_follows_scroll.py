@@ -23,15 +23,62 @@ def test_like_button_updates_the_count_without_a_reload(page, live_server, alice
     count = page.locator("[data-likes-count]")
     expect(count).to_have_text("0")
 
-    page.get_by_role("button", name="♥ Like").click()
+    page.get_by_role("button", name="♡ Like").click()
     expect(count).to_have_text("1")
-    expect(page.locator(".like-form button")).to_have_text("Unlike")
+    expect(page.locator(".like-form button")).to_have_text("♥ Unlike")
     assert image.users_like.filter(pk=alice.pk).exists()
 
-    page.get_by_role("button", name="Unlike").click()
+    page.get_by_role("button", name="♥ Unlike").click()
     expect(count).to_have_text("0")
     assert not image.users_like.filter(pk=alice.pk).exists()
     assert_not_reloaded(page)
+
+
+def test_a_like_says_its_plural_and_shows_or_hides_my_avatar_among_the_likers(
+    page, live_server, alice, bookmark, shot
+):
+    bob = make_user("bob", first_name="Bob")
+    carol = make_user("carol", first_name="Carol")
+    lonely = bookmark(bob, "lonely", "Nobody's yet")
+    liked = bookmark(bob, "liked", "Carol likes it")
+    liked.users_like.add(carol)
+    stats = page.locator(".stats > div").first
+    likers = page.locator("[data-likers] [data-liker]")
+    nobody = page.locator("[data-no-likers]")
+    mine = page.locator(f'[data-likers] [data-liker="{alice.pk}"]')
+
+    page.goto(live_server.url + lonely.get_absolute_url())
+    page.evaluate(MARKER)
+    expect(stats).to_have_text("0 likes")
+    expect(nobody).to_be_visible()
+    page.get_by_role("button", name="♡ Like").click()
+    expect(stats).to_have_text("1 like")
+    expect(mine).to_have_count(1)
+    expect(mine.locator("a")).to_have_attribute("href", alice.get_absolute_url())
+    expect(nobody).to_be_hidden()
+    page.get_by_role("button", name="♥ Unlike").click()
+    expect(stats).to_have_text("0 likes")
+    expect(likers).to_have_count(0)
+    expect(nobody).to_be_visible()
+    assert_not_reloaded(page)
+
+    page.goto(live_server.url + liked.get_absolute_url())
+    page.evaluate(MARKER)
+    expect(stats).to_have_text("1 like")
+    page.get_by_role("button", name="♡ Like").click()
+    expect(stats).to_have_text("2 likes")
+    expect(likers).to_have_count(2)
+    expect(likers.first).to_have_attribute("data-liker", str(alice.pk))
+    shot(page, "first-likers-live")
+    page.get_by_role("button", name="♥ Unlike").click()
+    expect(stats).to_have_text("1 like")
+    expect(likers).to_have_count(1)
+    expect(mine).to_have_count(0)
+    assert_not_reloaded(page)
+    # A reload agrees with what the script showed.
+    page.reload()
+    expect(stats).to_have_text("1 like")
+    expect(likers).to_have_count(1)
 
 
 def test_scrolling_the_image_list_loads_the_next_page(browser, live_server, alice, bookmark):
@@ -63,6 +110,7 @@ def test_follow_updates_the_count_and_the_dashboard_shows_their_next_bookmark(
 
     page.get_by_role("button", name="Follow").click()
     expect(followers).to_have_text("1")
+    expect(page.locator("[data-followers-label]")).to_have_text("follower")
     expect(page.locator(".profile-head button")).to_have_text("Unfollow")
     assert_not_reloaded(page)
     assert alice.following.filter(pk=bob.pk).exists()

@@ -38,4 +38,6 @@ def test_detail_page_queries_do_not_grow_with_likers(auth_client, user, redis_cl
     image.users_like.add(*[make_user(f"liker{n}") for n in range(1, 20)])
     twenty = count_queries(auth_client, image.get_absolute_url())
     assert one == twenty
-    assert twenty == 7  # user, image+owner+liked?, likers, tags, your boards, comments, badge
+    assert (
+        twenty == 8
+    )  # user, image+owner+liked?, likers, you (avatar), tags, boards, comments, badge

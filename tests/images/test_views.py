@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from images.models import Image
-from tests.factories import make_image, make_user
+from tests.factories import PASSWORD, make_image, make_user
 from tests.images.imagedata import make_image_bytes
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +31,13 @@ def test_create_requires_login_and_comes_back(client):
     assert response.status_code == 302
     assert response.url.startswith(reverse("login") + "?next=")
     assert "images/create/" in response.url
+    login = client.get(response.url)
+    assert "Log in to save the image you picked" in login.content.decode()
+    make_user("bea")
+    back = client.post(response.url, {"username": "bea", "password": PASSWORD})
+    assert back.url == url
+    form = client.get(back.url).content.decode()
+    assert 'value="https://x.example/a.jpg"' in form
 
 
 def test_create_form_is_prefilled_with_a_preview(auth_client):
@@ -379,7 +386,65 @@ def test_likers_are_drawn_with_their_avatar_link_and_escaped_name(auth_client, u
     image.users_like.add(liker)
     page = auth_client.get(image.get_absolute_url()).content.decode()
     assert (
-        f'<li><a href="{liker.get_absolute_url()}" title="&lt;b&gt;&quot;Q&quot;&lt;/b&gt;">'
+        f'<li data-liker="{liker.pk}"><a href="{liker.get_absolute_url()}" '
+        'title="&lt;b&gt;&quot;Q&quot;&lt;/b&gt;">'
         '<span class="avatar-initial avatar-36" aria-hidden="true">&lt;</span></a></li>'
     ) in page
     assert '<b>"Q"' not in page
+
+
+def test_an_ordinary_login_says_nothing_about_images(client):
+    assert "image you picked" not in client.get(reverse("login")).content.decode()
+
+
+def test_the_page_an_image_came_from_is_kept_and_shown_as_its_source(
+    auth_client, user, httpserver, server_url, allow_loopback_fetch
+):
+    httpserver.expect_request("/photo.jpg").respond_with_data(
+        make_image_bytes("JPEG", (800, 600)), content_type="image/jpeg"
+    )
+    url, page_url = server_url("/photo.jpg"), "https://blog.example/2026/harbour?x=1&y=2"
+    form = auth_client.get(reverse("images:create"), {"url": url, "page": page_url})
+    assert 'name="page_url" value="https://blog.example/2026/harbour?x=1&amp;y=2"' in (
+        form.content.decode()
+    )
+    response = auth_client.post(
+        reverse("images:create"), {"title": "Harbour", "url": url, "page_url": page_url}
+    )
+    image = Image.objects.get()
+    assert (image.url, image.page_url, image.source_url) == (url, page_url, page_url)
+    detail = auth_client.get(response.url).content.decode()
+    assert 'href="https://blog.example/2026/harbour?x=1&amp;y=2"' in detail
+    assert "Source: https://blog.example/2026/harbour" in detail
+    assert f'href="{url}"' in detail  # the image file, too
+
+
+@pytest.mark.parametrize(
+    "page_url", ["javascript:alert(1)", "ftp://x.example/", "https://x.example/" + "a" * 2100]
+)
+def test_a_bad_page_address_is_a_form_error(auth_client, page_url):
+    response = auth_client.post(
+        reverse("images:create"),
+        {"title": "ok", "url": "https://x.example/a.png", "page_url": page_url},
+    )
+    assert response.status_code == 400
+    assert "page_url" in response.context["form"].errors
+    assert Image.objects.count() == 0
+
+
+def test_an_upload_has_no_source_link(client, user):
+    image = make_image(user)
+    Image.objects.filter(pk=image.pk).update(url="")
+    assert "Source:" not in client.get(image.get_absolute_url()).content.decode()
+
+
+def test_the_admin_image_list_shows_thumbnails(client, user):
+    image = make_image(user, title="In the admin")
+    admin_user = make_user("root")
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    listing = client.get(reverse("admin:images_image_changelist")).content.decode()
+    assert f'<img src="{image.list_thumbnail.url}"' in listing
+    change = client.get(reverse("admin:images_image_change", args=[image.pk])).content.decode()
+    assert f'<img src="{image.detail_thumbnail.url}"' in change
