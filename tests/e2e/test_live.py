@@ -45,7 +45,7 @@ def test_a_like_reaches_the_owners_badge_and_a_bookmark_their_dashboard_live(
 
         page_b = b.new_page()
         page_b.goto(live_server.url + sunset.get_absolute_url())
-        page_b.get_by_role("button", name="♥ Like").click()
+        page_b.get_by_role("button", name="♡ Like").click()
         expect(page_b.locator("[data-likes-count]")).to_have_text("1")
 
         expect(badge).to_have_text("1")
