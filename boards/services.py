@@ -112,7 +112,7 @@ def save_to_board(
     named `new_board_name`. The file is never copied. Returns (board, entries on it, whether
     it was added: False when it was already there). Records a "saved to board" action."""
     with transaction.atomic():
-        if not Image.objects.filter(pk=image_id).exists():
+        if not Image.objects.visible_to(user).filter(pk=image_id).exists():
             raise BoardError("No such image.")
         if board_id is None:
             board = create_board(owner=user, name=new_board_name)

@@ -315,3 +315,18 @@ def test_an_empty_boards_feed_item_shows_a_placeholder_not_a_broken_image(client
     client.force_login(other_user)
     html = client.get("/account/").content.decode()  # bob follows nobody: everyone's feed
     assert "Soon empty" in html and 'src=""' not in html
+
+
+@pytest.mark.parametrize("status", ["saving", "failed"])
+def test_another_persons_image_that_is_not_ready_cannot_be_saved(
+    auth_client, user, other_user, status
+):
+    board = create_board(owner=user, name="Picks")
+    theirs = make_image(other_user)
+    Image.objects.filter(pk=theirs.pk).update(status=status)
+    response = auth_client.post(
+        reverse("boards:save"), {"image": theirs.pk, "board": board.pk}, **AJAX
+    )
+    assert response.status_code == 400
+    assert response.json()["message"] == "No such image."
+    assert not BoardEntry.objects.exists()

@@ -195,3 +195,14 @@ def test_image_page_queries_do_not_grow_with_comments(
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(image.get_absolute_url())
     assert response.content.count(b'class="comment"') == 20
+
+
+@pytest.mark.parametrize("status", ["saving", "failed"])
+def test_another_persons_image_that_is_not_ready_cannot_be_commented(auth_client, image, status):
+    type(image).objects.filter(pk=image.pk).update(status=status)
+    response = post_comment(auth_client, image, "First!", **AJAX)
+    assert response.status_code == 404
+    assert not Comment.objects.exists()
+    # its owner may (the image is theirs, whatever its state)
+    auth_client.force_login(image.user)
+    assert post_comment(auth_client, image, "Note to self", **AJAX).status_code == 200
