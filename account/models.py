@@ -88,6 +88,8 @@ class Profile(models.Model):
     date_of_birth = models.DateField(blank=True, null=True)
     photo = models.ImageField(upload_to="users/%Y/%m/%d/", blank=True)
     photo_thumbnails = models.JSONField(default=dict, blank=True, editable=False)
+    # New bookmarks start private when set (the bookmark form's checkbox is ticked).
+    private_by_default = models.BooleanField(default=False)
 
     def __str__(self):
         return f"Profile of {self.user.username}"

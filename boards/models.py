@@ -16,10 +16,19 @@ POSITION_GAP = 1 << 16
 
 
 class Visibility(models.TextChoices):
-    """Who may see a board. Only public boards exist yet; "secret" (owner only) comes with the
-    privacy issue: selectors then filter on this field in one place (selectors.visible_boards)."""
+    """Who may see a board: everyone, or (secret) its owner and collaborators only. Selectors
+    filter on this in one place (selectors.visible_boards)."""
 
     PUBLIC = "public", "Public"
+    SECRET = "secret", "Secret"
+
+
+class Role(models.TextChoices):
+    """A collaborator's rights on someone else's board: viewers see it (even when secret);
+    editors also add, remove and reorder entries. Only the owner changes the board itself."""
+
+    VIEWER = "viewer", "Viewer"
+    EDITOR = "editor", "Editor"
 
 
 class Board(models.Model):
@@ -104,3 +113,25 @@ class BoardEntry(models.Model):
 
     def __str__(self):
         return f"{self.image_id} on {self.board_id}"
+
+
+class BoardMember(models.Model):
+    """A collaborator on a board (never its owner)."""
+
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, related_name="members", db_index=False
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="board_memberships"
+    )
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.VIEWER)
+    added = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "user"], name="boards_member_unique_user"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.role} of {self.board_id}"

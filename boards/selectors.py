@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 
 from bookmarks.paging import WindowPage, window_page
 from images.models import Image, Status
 
-from .models import Board, BoardEntry, Visibility
+from .models import Board, BoardEntry, BoardMember, Visibility
 
 ENTRIES_PER_PAGE = 8  # as the image list (images.selectors.IMAGES_PER_PAGE)
 BOARDS_PER_PAGE = 24
@@ -24,9 +24,13 @@ GRID_IMAGE_FIELDS = (
 
 
 def visible_boards(viewer=None):
-    """The boards `viewer` may see. All are public today; the privacy issue's secret boards
-    are filtered here, and only here."""
-    return Board.objects.filter(visibility=Visibility.PUBLIC)
+    """The boards `viewer` (maybe anonymous) may see: public ones, their own, and those they
+    collaborate on. Secret boards are filtered here, and only here."""
+    public = Q(visibility=Visibility.PUBLIC)
+    if viewer is None or not viewer.is_authenticated:
+        return Board.objects.filter(public)
+    member = BoardMember.objects.filter(board=OuterRef("pk"), user=viewer)
+    return Board.objects.filter(public | Q(owner=viewer) | Exists(member))
 
 
 def board_page(username: str, slug: str, *, viewer=None) -> Board:

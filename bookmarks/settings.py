@@ -154,6 +154,7 @@ INSTALLED_APPS = [
     "boards.apps.BoardsConfig",
     "comments.apps.CommentsConfig",
     "notifications.apps.NotificationsConfig",
+    "blocks.apps.BlocksConfig",
 ]
 if DEMO_APP:
     INSTALLED_APPS += ["demo.apps.DemoConfig"]

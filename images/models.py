@@ -22,10 +22,12 @@ class Status(models.TextChoices):
 
 class ImageQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> "ImageQuerySet":
-        """Ready images, and the viewer's own saving or failed ones."""
+        """What `viewer` (maybe anonymous) may see: public ready images, and all of their own
+        (private, saving or failed). Every list of images goes through here."""
+        public = models.Q(status=Status.READY, private=False)
         if viewer is not None and viewer.is_authenticated:
-            return self.filter(models.Q(status=Status.READY) | models.Q(user=viewer))
-        return self.filter(status=Status.READY)
+            return self.filter(public | models.Q(user=viewer))
+        return self.filter(public)
 
 
 class Image(models.Model):
@@ -54,6 +56,8 @@ class Image(models.Model):
     tags = TaggableManager(through="TaggedImage", blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.READY)
     failure = models.CharField(max_length=300, blank=True)  # why it failed, for its owner
+    # Seen by its owner only, everywhere (see visible_to and bookmarks/privacy.py).
+    private = models.BooleanField(default=False)
 
     objects = ImageQuerySet.as_manager()
 
@@ -94,6 +98,12 @@ class Image(models.Model):
     def alt(self) -> str:
         """The text of every <img alt> showing this image: its alt text, else its title."""
         return self.alt_text or self.title
+
+    def is_visible_to(self, viewer) -> bool:
+        """The row-level twin of `Image.objects.visible_to`."""
+        if viewer is not None and viewer.is_authenticated and self.user_id == viewer.pk:
+            return True
+        return self.status == Status.READY and not self.private
 
     @property
     def is_ready(self) -> bool:
