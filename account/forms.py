@@ -169,7 +169,12 @@ class ProfileEditForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["date_of_birth", "photo"]
+        fields = ["date_of_birth", "photo", "private_by_default"]
+        labels = {"private_by_default": "Make my new bookmarks private"}
+        help_texts = {
+            "private_by_default": "The bookmark form starts with “Private” ticked; "
+            "you can still change it for each image."
+        }
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def clean_photo(self):

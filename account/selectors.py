@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from actions.selectors import feed
+from blocks.models import Block
 from boards.models import Board
 from bookmarks.paging import window_page
 from bookmarks.thumbnails import Thumbnail
@@ -40,8 +41,9 @@ def people_page(number, *, per_page: int = USERS_PER_PAGE):
 
 def active_user(username: str, *, viewer=None):
     """The active user `username` with their profile, `follower_count` (how many people
-    follow them) and `followed` (whether `viewer` follows them; False for a visitor).
-    One query."""
+    follow them), `followed` (whether `viewer` follows them; False for a visitor),
+    `blocked_by_viewer` (the viewer blocked them) and `blocks_viewer` (they blocked the
+    viewer). One query."""
     followers = (
         Contact.objects.filter(user_to=OuterRef("pk"))
         .order_by()
@@ -50,13 +52,22 @@ def active_user(username: str, *, viewer=None):
         .values("n")
     )
     followed: Exists | Value
+    blocked: Exists | Value
+    blocks: Exists | Value
     if viewer is not None and viewer.is_authenticated:
         followed = Exists(Contact.objects.filter(user_from=viewer.pk, user_to=OuterRef("pk")))
+        blocked = Exists(Block.objects.filter(blocker=viewer.pk, blocked=OuterRef("pk")))
+        blocks = Exists(Block.objects.filter(blocker=OuterRef("pk"), blocked=viewer.pk))
     else:
-        followed = Value(False)
+        followed = blocked = blocks = Value(False)
     return (
         User.objects.select_related("profile")
-        .annotate(follower_count=Coalesce(Subquery(followers), 0), followed=followed)
+        .annotate(
+            follower_count=Coalesce(Subquery(followers), 0),
+            followed=followed,
+            blocked_by_viewer=blocked,
+            blocks_viewer=blocks,
+        )
         .get(username=username, is_active=True)
     )
 
@@ -79,7 +90,7 @@ class FeedEntry:
     target_person: User | None = None  # the person whose avatar stands for a user target
 
 
-def _image_target(image: Image) -> dict:
+def _image_target(image: Image, viewer=None) -> dict:
     return {
         "target_label": image.title,
         "target_url": image.get_absolute_url(),
@@ -87,15 +98,19 @@ def _image_target(image: Image) -> dict:
     }
 
 
-def _board_target(board: Board) -> dict:
+def _board_target(board: Board, viewer=None) -> dict:
+    cover = board.cover
+    thumb = board.list_thumbnail
+    if cover is not None and not cover.is_visible_to(viewer):  # a private cover: the mark
+        thumb = Board(cover=None).list_thumbnail
     return {
         "target_label": board.name,
         "target_url": board.get_absolute_url(),
-        "target_thumb": board.list_thumbnail,
+        "target_thumb": thumb,
     }
 
 
-def _person_target(person) -> dict:
+def _person_target(person, viewer=None) -> dict:
     return {
         "target_label": person.display_name,
         "target_url": person.get_absolute_url(),
@@ -112,7 +127,7 @@ FEED_TARGETS: dict[type, Callable[..., dict]] = {
 # The target columns the feed draws: an image's title, slug and thumbnails; a person's names
 # and profile (the avatar); a board with its owner (its address) and cover.
 FEED_TARGET_QUERYSETS = [
-    Image.objects.only("id", "title", "alt_text", "slug", "image", "thumbnails"),
+    Image.objects.only("id", "title", "alt_text", "slug", "image", "thumbnails", "user_id"),
     User.objects.select_related("profile").only(
         "id", "username", "first_name", "last_name",
         "profile__id", "profile__user_id", "profile__photo", "profile__photo_thumbnails",
@@ -121,7 +136,7 @@ FEED_TARGET_QUERYSETS = [
 ]  # fmt: skip
 
 
-def feed_entry(action) -> FeedEntry:
+def feed_entry(action, viewer=None) -> FeedEntry:
     actor, target = action.user, action.target
     shown = FEED_TARGETS.get(type(target))
     return FeedEntry(
@@ -131,7 +146,7 @@ def feed_entry(action) -> FeedEntry:
         verb=action.verb,
         created=action.created,
         target=target,
-        **(shown(target) if shown else {}),
+        **(shown(target, viewer) if shown else {}),
     )
 
 
@@ -147,9 +162,10 @@ def dashboard_feed(user, *, page=1, live_limit: int = 500):
         exclude_user=None if follows_anyone else user,
         page=page,
         target_querysets=FEED_TARGET_QUERYSETS,
+        viewer=user,
     )
     if window is not None:
-        window.object_list = [feed_entry(action) for action in window.object_list]
+        window.object_list = [feed_entry(action, user) for action in window.object_list]
     return window, followed
 
 
@@ -159,4 +175,4 @@ def recently_viewed(user) -> list[Image] | None:
     ids = ranking.recently_viewed_ids(user.pk)
     if ids is None:
         return None
-    return images_by_ids_in_order(ids) if ids else []
+    return images_by_ids_in_order(ids, viewer=user) if ids else []

@@ -2,6 +2,7 @@ from django.db import IntegrityError, transaction
 
 from actions.models import Verb
 from actions.services import create_action
+from bookmarks import privacy
 from bookmarks.http import Refused
 from bookmarks.social import Happening, announce
 from bookmarks.thumbnails import delete_thumbnails, render_thumbnails, store_thumbnails
@@ -39,9 +40,11 @@ def register_user(*, username: str, email: str, password: str, first_name: str =
 def follow_user(*, user_from, user_to, follow: bool) -> int:
     """Follow or unfollow; returns user_to's follower count. Idempotent, safe when two
     requests race (the unique constraint decides), and records "is following" once. Raises
-    Refused for following yourself."""
+    Refused for following yourself, or someone who blocked you (or whom you blocked)."""
     if user_from.pk == user_to.pk:
         raise Refused("You cannot follow yourself.")
+    if follow and privacy.blocked_either_way(user_from.pk, user_to.pk):
+        raise Refused("You cannot follow this person.")
     if follow:
         try:
             with transaction.atomic():

@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from blocks import views as block_views
+
 from . import email_views, views
 from .forms import LoginForm
 
@@ -46,5 +48,6 @@ urlpatterns = [
     path("follow/", views.user_follow, name="user_follow"),
     path("users/<str:username>/", views.user_detail, name="user_detail"),
     path("users/<str:username>/boards/", views.user_boards, name="user_boards"),
+    path("users/<str:username>/block/", block_views.block, name="user_block"),
     path("", views.dashboard, name="dashboard"),
 ]

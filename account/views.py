@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from boards.selectors import boards_of
+from boards.selectors import boards_of, boards_shared_with
 from bookmarks import eventauth, ratelimit
 from bookmarks.clientip import client_key
 from bookmarks.http import post_endpoint, rate_limited_response
@@ -112,12 +112,21 @@ def user_list(request):
     return render(request, "account/user/list.html", {"section": "people", "page": page})
 
 
-@login_required
-def user_detail(request, username):
+def _person_or_404(request, username: str):
+    """The active person `username` as their page shows them; 404 when there is none, or
+    when they blocked the viewer (their page is hidden from them)."""
     try:
         person = selectors.active_user(username, viewer=request.user)
     except selectors.User.DoesNotExist:
         raise Http404("No such user.") from None
+    if person.blocks_viewer:
+        raise Http404("No such user.")
+    return person
+
+
+@login_required
+def user_detail(request, username):
+    person = _person_or_404(request, username)
     tag = request.GET.get("tag", "").strip().lower() or None  # only their images with this tag
     page = image_page(request.GET.get("page", 1), user=person, tag=tag, viewer=request.user)
     if page is None:
@@ -130,30 +139,34 @@ def user_detail(request, username):
         "page": page,
         "followers": person.follower_count,
         "following": person.followed,
+        "blocked": person.blocked_by_viewer,
         "tab": "images",
         "tag": tag,
-        "person_tags": person_tags(person),
+        "person_tags": person_tags(person, viewer=request.user),
     }
     return render(request, "account/user/detail.html", context)
 
 
 @login_required
 def user_boards(request, username):
-    """The Boards tab of a person's page: a fixed number of queries (person, boards, mosaics)."""
-    try:
-        person = selectors.active_user(username, viewer=request.user)
-    except selectors.User.DoesNotExist:
-        raise Http404("No such user.") from None
+    """The Boards tab of a person's page (on your own, also the boards shared with you): a
+    fixed number of queries (person, boards, mosaics; shared boards and their mosaics)."""
+    person = _person_or_404(request, username)
     page, cards = boards_of(person, request.GET.get("page", 1), viewer=request.user)
     if page is None:
         return past_the_end(request)
+    shared_cards = []
+    if person.pk == request.user.pk and page.number == 1:
+        _, shared_cards = boards_shared_with(request.user)
     context = {
         "section": "people",
         "person": person,
         "page": page,
         "cards": cards,
+        "shared_cards": shared_cards,
         "followers": person.follower_count,
         "following": person.followed,
+        "blocked": person.blocked_by_viewer,
         "tab": "boards",
     }
     return render(request, "account/user/boards.html", context)

@@ -36,6 +36,9 @@ class Action(models.Model):
     target_id = models.PositiveBigIntegerField(blank=True, null=True, db_index=True)
     target = GenericForeignKey("target_ct", "target_id")
     created = models.DateTimeField(default=timezone.now)
+    # False: seen by nobody but its user (about a private image, or a secret board); the
+    # feed reads only public actions. Kept in step by the services that change privacy.
+    public = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["-created", "-id"]

@@ -13,9 +13,10 @@ from .models import Action, Verb
 REPEAT_WINDOW = timedelta(seconds=60)
 
 
-def create_action(user, verb: Verb, target=None) -> bool:
+def create_action(user, verb: Verb, target=None, *, public: bool = True) -> bool:
     """Record that `user` did `verb` (to `target`). Returns False, recording nothing, when the
-    same user did the same verb to the same target within the last 60 seconds."""
+    same user did the same verb to the same target within the last 60 seconds. A non-public
+    action (about a private image, a secret board) is kept but shown to nobody."""
     now = timezone.now()
     similar = Action.objects.filter(user_id=user.id, verb=verb, created__gte=now - REPEAT_WINDOW)
     if target is not None:
@@ -32,7 +33,10 @@ def create_action(user, verb: Verb, target=None) -> bool:
         target_ct=target_ct,
         target_id=getattr(target, "pk", None),
         created=now,
+        public=public,
     )
+    if not public:
+        return True
     # Open dashboards of the user's followers hear of it: one message, however many follow.
     transaction.on_commit(lambda: live.publish_from_actor(user.id, "feed", {"verb": verb}))
     return True
@@ -55,3 +59,17 @@ def delete_actions_targeting(model: type[Model], *, ids: Iterable[int]) -> int:
         )
         deleted += actions.delete()[0]
     return deleted
+
+
+def set_actions_public(model: type[Model], *, ids: Iterable[int], public: bool) -> int:
+    """Show (or hide from everyone) the actions about these targets of `model`: an image made
+    private or public again, a board made secret or public. One UPDATE per thousand targets."""
+    target_ct = ContentType.objects.get_for_model(model)
+    ids = sorted(set(ids))
+    changed = 0
+    for start in range(0, len(ids), 1000):
+        actions = Action.objects.filter(
+            target_ct=target_ct, target_id__in=ids[start : start + 1000]
+        )
+        changed += actions.exclude(public=public).update(public=public)
+    return changed

@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH
+from .models import MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, Role
 
 MAX_ID = 2**63 - 1
 MAX_POSITION = 2**31 - 1
@@ -12,6 +12,11 @@ class BoardForm(forms.Form):
         max_length=MAX_DESCRIPTION_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    secret = forms.BooleanField(
+        required=False,
+        label="Secret",
+        help_text="Only you and the people you add below see it; saving to it tells nobody.",
     )
 
 
@@ -53,3 +58,25 @@ class CoverForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+
+
+class MemberForm(forms.Form):
+    """The owner's change to a board's collaborators: add a person (by username) with a role,
+    change someone's role, or remove them."""
+
+    action = forms.ChoiceField(choices=[("add", "add"), ("role", "role"), ("remove", "remove")])
+    username = forms.CharField(max_length=151, required=False, strip=True)
+    user = forms.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    role = forms.ChoiceField(choices=Role.choices, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if data["action"] == "add" and not data.get("username"):
+            raise forms.ValidationError("Give the username of the person to add.")
+        if data["action"] != "add" and not data.get("user"):
+            raise forms.ValidationError("Choose a collaborator.")
+        if data["action"] in ("add", "role") and not data.get("role"):
+            raise forms.ValidationError("Choose Viewer or Editor.")
+        return data

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -13,6 +15,11 @@ MAX_DESCRIPTION_LENGTH = 2000
 # Entries are spaced this far apart, so a move lands between two neighbours with one UPDATE;
 # only when a gap is used up is the board renumbered (see services.move_entry).
 POSITION_GAP = 1 << 16
+
+
+def hash_share_token(token: str) -> str:
+    """What a board keeps of its share link's token (Board.share_token_hash)."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class Visibility(models.TextChoices):
@@ -54,6 +61,10 @@ class Board(models.Model):
     cover_chosen = models.BooleanField(default=False)
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(default=timezone.now)
+    # The share link (services.create_share_link): only the SHA-256 of its random token is
+    # kept, so the database alone does not open the board; empty when there is no link.
+    share_token_hash = models.CharField(max_length=64, blank=True, default="")
+    share_created = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-updated", "-id"]
@@ -63,6 +74,11 @@ class Board(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["owner", "slug"], name="boards_board_unique_owner_slug"
+            ),
+            models.UniqueConstraint(
+                fields=["share_token_hash"],
+                condition=~models.Q(share_token_hash=""),
+                name="boards_board_unique_share_token",
             ),
         ]
         indexes = [
@@ -74,6 +90,10 @@ class Board(models.Model):
 
     def get_absolute_url(self):
         return reverse("boards:detail", args=[self.owner.username, self.slug])
+
+    @property
+    def is_secret(self) -> bool:
+        return self.visibility == Visibility.SECRET
 
     # The activity feed draws a target with a title and a list thumbnail (see
     # templates/actions/_feed_items.html): a board offers both, from its cover.

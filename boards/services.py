@@ -2,16 +2,29 @@
 choose the cover. Each raises BoardError (shown to the person, answered with a 400) and
 leaves nothing half-made."""
 
+import secrets
+
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
-from actions.services import create_action
+from actions.services import create_action, set_actions_public
+from bookmarks import privacy
 from images.models import Image
 
-from .models import MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, POSITION_GAP, Board, BoardEntry
+from .models import (
+    MAX_DESCRIPTION_LENGTH,
+    MAX_NAME_LENGTH,
+    POSITION_GAP,
+    Board,
+    BoardEntry,
+    BoardMember,
+    Role,
+    Visibility,
+    hash_share_token,
+)
 
 # The activity verb for "saved an image to a board" (a plain string until actions has its
 # Verb vocabulary; this is the only place that spells it).
@@ -20,6 +33,10 @@ SAVED_TO_BOARD = "saved to board"
 
 class BoardError(Exception):
     """A board request that cannot be done, with the reason to show."""
+
+
+class NotAllowed(BoardError):
+    """A collaborator (a viewer) asked for what only editors or the owner may do: a 403."""
 
 
 def clean_name(name: str) -> str:
@@ -61,13 +78,14 @@ def _free_slug(owner, name: str, *, exclude_id: int | None = None) -> str:
     return slug
 
 
-def create_board(*, owner, name: str, description: str = "") -> Board:
-    """A new board of `owner`. Raises BoardError for an empty, long or (in any case) taken
-    name."""
+def create_board(*, owner, name: str, description: str = "", secret: bool = False) -> Board:
+    """A new board of `owner` (a `secret` one is seen by its owner and collaborators only).
+    Raises BoardError for an empty, long or (in any case) taken name."""
     name, description = clean_name(name), clean_description(description)
     if _name_taken(owner, name):
         raise BoardError(f"You already have a board called “{name}”.")
-    board = Board(owner=owner, name=name, description=description)
+    visibility = Visibility.SECRET if secret else Visibility.PUBLIC
+    board = Board(owner=owner, name=name, description=description, visibility=visibility)
     board.slug = _free_slug(owner, name)
     try:
         with transaction.atomic():
@@ -77,9 +95,16 @@ def create_board(*, owner, name: str, description: str = "") -> Board:
     return board
 
 
-def update_board(*, board: Board, name: str, description: str = "") -> Board:
-    """Rename the board and change its description; the slug follows the name."""
+def update_board(
+    *, board: Board, name: str, description: str = "", secret: bool | None = None
+) -> Board:
+    """Rename the board and change its description (the slug follows the name) and, with
+    `secret`, its visibility: the "saved to board" actions about it are hidden from every feed
+    while it is secret, and shown again when it is public."""
     name, description = clean_name(name), clean_description(description)
+    was_secret = board.is_secret
+    if secret is not None:
+        board.visibility = Visibility.SECRET if secret else Visibility.PUBLIC
     if _name_taken(board.owner, name, exclude_id=board.pk):
         raise BoardError(f"You already have a board called “{name}”.")
     if name != board.name:
@@ -88,9 +113,20 @@ def update_board(*, board: Board, name: str, description: str = "") -> Board:
     try:
         with transaction.atomic():
             board.save()
+            if board.is_secret != was_secret:
+                _show_board_actions(board)
     except IntegrityError as error:
         raise BoardError(f"You already have a board called “{name}”.") from error
     return board
+
+
+def _show_board_actions(board: Board) -> None:
+    """Hide the actions about a secret board; show those about a public one, except saves of
+    private images (their actions are recorded hidden: see save_to_board)."""
+    if board.is_secret:
+        set_actions_public(Board, ids=[board.pk], public=False)
+    else:
+        set_actions_public(Board, ids=[board.pk], public=True)
 
 
 def delete_board(*, board: Board) -> None:
@@ -98,11 +134,21 @@ def delete_board(*, board: Board) -> None:
     board.delete()
 
 
-def _owned_board(owner, board_id: int) -> Board:
-    try:
-        return Board.objects.select_for_update().get(pk=board_id, owner=owner)
-    except Board.DoesNotExist:
-        raise BoardError("No such board of yours.") from None
+def _editable_board(user, board_id: int) -> Board:
+    """The board `board_id`, locked, when `user` owns or edits it. BoardError when they have
+    no role on it (as for none); NotAllowed when they only view it."""
+    board = Board.objects.select_for_update().filter(pk=board_id).first()
+    if board is None:
+        raise BoardError("No such board of yours.")
+    if board.owner_id == user.pk:
+        return board
+    role = BoardMember.objects.filter(board=board, user=user.pk).values_list("role", flat=True)
+    role = role.first()
+    if role == Role.EDITOR:
+        return board
+    if role == Role.VIEWER:
+        raise NotAllowed("You can only look at this board: ask its owner to make you an editor.")
+    raise BoardError("No such board of yours.")
 
 
 def save_to_board(
@@ -110,15 +156,22 @@ def save_to_board(
 ) -> tuple[Board, int, bool]:
     """Put image `image_id` (anyone's) on the user's board `board_id`, or on a new board
     named `new_board_name`. The file is never copied. Returns (board, entries on it, whether
-    it was added: False when it was already there). Records a "saved to board" action."""
+    it was added: False when it was already there). Records a "saved to board" action, seen by
+    nobody else when the board is secret or the image private. The board may be one `user`
+    edits for someone else (NotAllowed for one they only view); BoardError when the image's
+    owner blocked `user`."""
     with transaction.atomic():
-        if not Image.objects.visible_to(user).filter(pk=image_id).exists():
+        image = Image.objects.visible_to(user).filter(pk=image_id).values("user_id", "private")
+        found = image.first()
+        if found is None:
             raise BoardError("No such image.")
+        if privacy.blocks(found["user_id"], user.pk):
+            raise BoardError("You cannot save this person's images.")
         if board_id is None:
             board = create_board(owner=user, name=new_board_name)
             board = Board.objects.select_for_update().get(pk=board.pk)
         else:
-            board = _owned_board(user, board_id)  # locked: one save at a time per board
+            board = _editable_board(user, board_id)  # locked: one save at a time per board
         entries = BoardEntry.objects.filter(board=board)
         added = not entries.filter(image_id=image_id).exists()
         if added:
@@ -131,14 +184,16 @@ def save_to_board(
                 board.cover_id = image_id
                 fields.append("cover")
             board.save(update_fields=fields)
-            create_action(user, SAVED_TO_BOARD, board)
+            public = not board.is_secret and not found["private"]
+            create_action(user, SAVED_TO_BOARD, board, public=public)
         return board, entries.count(), added
 
 
 def remove_from_board(*, user, image_id: int, board_id: int) -> tuple[Board, int]:
-    """Take the image off the user's board (the image stays). Returns (board, entries left)."""
+    """Take the image off a board the user owns or edits (the image stays). Returns (board,
+    entries left)."""
     with transaction.atomic():
-        board = _owned_board(user, board_id)
+        board = _editable_board(user, board_id)
         deleted, _ = BoardEntry.objects.filter(board=board, image_id=image_id).delete()
         if not deleted:
             raise BoardError("That image is not on this board.")
@@ -218,3 +273,65 @@ def _renumber(board: Board, *, moving: int, to: int) -> None:
     ids.insert(to, moving)
     rows = [BoardEntry(pk=pk, position=i * POSITION_GAP) for i, pk in enumerate(ids)]
     BoardEntry.objects.bulk_update(rows, ["position"], batch_size=500)
+
+
+# --- Collaborators ----------------------------------------------------------------------------
+
+
+def add_member(*, board: Board, username: str, role: str) -> BoardMember:
+    """Make the active person `username` a collaborator on `board` with `role` (or change the
+    role of one already there). BoardError for nobody of that name, the owner themself, a
+    person who blocked the owner or was blocked by them, or an unknown role."""
+    from django.contrib.auth import get_user_model
+
+    if role not in Role.values:
+        raise BoardError("Choose Viewer or Editor.")
+    username = (username or "").strip().lstrip("@")
+    person = get_user_model().objects.filter(username=username, is_active=True).first()
+    if person is None:
+        raise BoardError(f"There is nobody called “{username[:150]}” here.")
+    if person.pk == board.owner_id:
+        raise BoardError("You own this board already.")
+    if privacy.blocked_either_way(board.owner_id, person.pk):
+        raise BoardError(f"You cannot add {person.username} to your boards.")
+    member, _ = BoardMember.objects.update_or_create(
+        board=board, user=person, defaults={"role": role}
+    )
+    return member
+
+
+def set_member_role(*, board: Board, user_id: int, role: str) -> BoardMember:
+    if role not in Role.values:
+        raise BoardError("Choose Viewer or Editor.")
+    member = BoardMember.objects.filter(board=board, user_id=user_id).first()
+    if member is None:
+        raise BoardError("That person is not a collaborator on this board.")
+    member.role = role
+    member.save(update_fields=["role"])
+    return member
+
+
+def remove_member(*, board: Board, user_id: int) -> None:
+    deleted, _ = BoardMember.objects.filter(board=board, user_id=user_id).delete()
+    if not deleted:
+        raise BoardError("That person is not a collaborator on this board.")
+
+
+# --- Share links ------------------------------------------------------------------------------
+
+SHARE_TOKEN_BYTES = 24  # 192 random bits
+
+
+def create_share_link(*, board: Board) -> str:
+    """A new share link token for `board` (anyone holding it sees the board read-only, without
+    logging in); the previous link, if any, stops working. Only its hash is stored, so the
+    token is shown once: returned here."""
+    token = secrets.token_urlsafe(SHARE_TOKEN_BYTES)
+    board.share_token_hash, board.share_created = hash_share_token(token), timezone.now()
+    board.save(update_fields=["share_token_hash", "share_created"])
+    return token
+
+
+def revoke_share_link(*, board: Board) -> None:
+    board.share_token_hash, board.share_created = "", None
+    board.save(update_fields=["share_token_hash", "share_created"])

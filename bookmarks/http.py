@@ -23,6 +23,15 @@ class Refused(Exception):
     yourself). Services raise it with a reason people can read; `post_endpoint` answers it
     with a 400 (refused_response), JSON or a page."""
 
+    status = 400
+
+
+class Forbidden(Refused):
+    """A refusal for someone who may see the thing but not change it (a board's viewer
+    trying to edit it): answered with a 403."""
+
+    status = 403
+
 
 def wants_json(request) -> bool:
     return request.headers.get(
@@ -57,11 +66,12 @@ def rate_limited_response(request, refusal: RateLimited | Busy):
 
 
 def refused_response(request, refusal: Refused):
-    """The one answer to a Refused: 400 with the reason (JSON or a page with a way back)."""
+    """The one answer to a Refused: 400 (403 for Forbidden) with the reason (JSON or a page
+    with a way back)."""
     if wants_json(request):
-        return json_error(str(refusal))
+        return json_error(str(refusal), status=refusal.status)
     context = {"message": str(refusal), "back": safe_next(request)}
-    return render(request, "shared/refused.html", context, status=400)
+    return render(request, "shared/refused.html", context, status=refusal.status)
 
 
 def first_error(form) -> str:

@@ -32,6 +32,7 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "bookmark": (30, 600),  # per person
     "like": (120, 60),  # per person
     "follow": (60, 60),  # per person
+    "block": (30, 60),  # per person: blocks and unblocks
     "comment": (10, 60),  # per person: new comments and edits
 }
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.http import Http404
 
 from .models import Image
+from .visibility import set_image_private
 
 
 def owned_image_or_404(user, image_id: int) -> Image:
@@ -20,13 +21,32 @@ def owned_image_or_404(user, image_id: int) -> Image:
         raise Http404("No such image.") from None
 
 
-def update_image(*, image: Image, title: str, description: str, alt_text: str, tags: list[str]):
-    """Save the image's text and set its tags (already normalised, see images.tags)."""
+def update_image(
+    *,
+    image: Image,
+    title: str,
+    description: str,
+    alt_text: str,
+    tags: list[str],
+    private: bool | None = None,
+):
+    """Save the image's text and set its tags (already normalised, see images.tags); with
+    `private`, make it private or public (files, actions and rankings follow at once, see
+    images.visibility)."""
     with transaction.atomic():
         image.title, image.description, image.alt_text = title, description, alt_text
         image.save(update_fields=["title", "description", "alt_text"])
         image.tags.set(tags)
+        if private is not None:
+            set_image_private(image=image, private=private)
     return image
+
+
+def private_by_default(user) -> bool:
+    """Whether the person's new bookmarks start private (their profile's default). The
+    profile is reached through the user (account knows images, not the reverse)."""
+    profile = getattr(user, "profile", None)  # none yet: a missing profile reads as False
+    return bool(profile and profile.private_by_default)
 
 
 def delete_image(*, image: Image) -> None:

@@ -43,6 +43,7 @@ class ImageCreateForm(forms.ModelForm):
             "url",
             "description",
             "alt_text",
+            "private",
         ]  # `image` is not the model's file: see above
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
@@ -103,10 +104,12 @@ class LikeForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
 
     def clean_id(self) -> Image:
-        try:  # only ready images can be liked
-            return Image.objects.visible_to(None).only("id").get(pk=self.cleaned_data["id"])
+        try:  # only ready images the person may see (their own private ones too)
+            images = Image.objects.visible_to(self.user).filter(status="ready")
+            return images.only("id").get(pk=self.cleaned_data["id"])
         except Image.DoesNotExist:
             raise forms.ValidationError("No such image.") from None
 
@@ -141,7 +144,7 @@ class ImageEditForm(forms.ModelForm):
 
     class Meta:
         model = Image
-        fields = ["title", "description", "alt_text"]
+        fields = ["title", "description", "alt_text", "private"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):

@@ -20,14 +20,22 @@ class Status(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+def visible_q(viewer, prefix: str = "") -> models.Q:
+    """The condition "`viewer` (maybe anonymous) may see this image", on Image rows or, with
+    `prefix` ("image__", "entries__image__"), on rows that reach an image: public ready
+    images, and all of the viewer's own (private, saving or failed). The one definition that
+    `visible_to` and every annotation counting visible images use."""
+    public = models.Q(**{f"{prefix}status": Status.READY, f"{prefix}private": False})
+    if viewer is not None and viewer.is_authenticated:
+        return public | models.Q(**{f"{prefix}user": viewer.pk})
+    return public
+
+
 class ImageQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> "ImageQuerySet":
         """What `viewer` (maybe anonymous) may see: public ready images, and all of their own
         (private, saving or failed). Every list of images goes through here."""
-        public = models.Q(status=Status.READY, private=False)
-        if viewer is not None and viewer.is_authenticated:
-            return self.filter(public | models.Q(user=viewer))
-        return self.filter(public)
+        return self.filter(visible_q(viewer))
 
 
 class Image(models.Model):
@@ -57,7 +65,10 @@ class Image(models.Model):
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.READY)
     failure = models.CharField(max_length=300, blank=True)  # why it failed, for its owner
     # Seen by its owner only, everywhere (see visible_to and bookmarks/privacy.py).
-    private = models.BooleanField(default=False)
+    private = models.BooleanField(
+        default=False,
+        help_text="Only you will see it: not in lists, feeds, rankings or other people's boards.",
+    )
 
     objects = ImageQuerySet.as_manager()
 
@@ -72,6 +83,13 @@ class Image(models.Model):
                 fields=["status", "created"],
                 condition=~models.Q(status="ready"),
                 name="images_unfinished_idx",
+            ),
+            # The image list and tag pages of visitors: public ready images newest first,
+            # read in order with no row of a private or unfinished one in the way.
+            models.Index(
+                fields=["-created", "-id"],
+                condition=models.Q(status="ready", private=False),
+                name="images_public_newest_idx",
             ),
         ]
         constraints = [

@@ -124,11 +124,12 @@ return redis.call("GET", KEYS[2]) or 0
 """
 
 
-def record_view(request, image_id: int) -> int | None:
+def record_view(request, image_id: int, *, ranked: bool = True) -> int | None:
     """Count a view of the image by this request's visitor; returns the image's total views,
-    or None when Redis is unavailable. One Redis round trip."""
+    or None when Redis is unavailable. One Redis round trip. A private image (`ranked` False:
+    only its owner sees it) is not counted, so it never enters a ranking."""
     user = request.user
-    counted = not is_bot(request.headers.get("user-agent", ""))
+    counted = ranked and not is_bot(request.headers.get("user-agent", ""))
     keys = [
         seen_key(image_id, visitor_id(request)),
         views_key(image_id),
@@ -207,8 +208,7 @@ def forget_images(image_ids: Iterable[int], *, seen_markers: bool = False) -> No
     if not ids:
         return
     cache.delete_many([ranking_cache_key(period) for period in PERIODS])
-    days = [today() - timedelta(days=n) for n in range(DAY_TTL // 86400 + 1)]
-    sorted_sets = [ranking_key()] + [key for day in days for key in (day_key(day), week_key(day))]
+    sorted_sets = _ranking_sets()
     client = get_redis()
     try:
         for start in range(0, len(ids), 1000):
@@ -238,6 +238,32 @@ def forget_images(image_ids: Iterable[int], *, seen_markers: bool = False) -> No
                 client.delete(*stale[start : start + 1000])
     except REDIS_ERRORS as error:
         logger.warning("Redis unavailable, images %s left in the rankings: %s", ids[:10], error)
+
+
+def _ranking_sets() -> list[str]:
+    days = [today() - timedelta(days=n) for n in range(DAY_TTL // 86400 + 1)]
+    return [ranking_key()] + [key for day in days for key in (day_key(day), week_key(day))]
+
+
+def set_ranked(image_id: int, *, ranked: bool) -> None:
+    """An image made private leaves every ranking (and the cached ranking pages) at once; made
+    public again, it returns to the all-time ranking with its total views (the days it was
+    private count nothing). Its view counter and the recent lists are kept: those lists are
+    filtered by visibility when shown. One round trip."""
+    cache.delete_many([ranking_cache_key(period) for period in PERIODS])
+    client = get_redis()
+    try:
+        if not ranked:
+            pipe = client.pipeline(transaction=False)
+            for key in _ranking_sets():
+                pipe.zrem(key, image_id)
+            pipe.execute()
+        else:
+            views = client.get(views_key(image_id))
+            if views is not None and int(views) > 0:
+                client.zadd(ranking_key(), {image_id: int(views)})
+    except REDIS_ERRORS as error:
+        logger.warning("Redis unavailable, ranking of image %s not updated: %s", image_id, error)
 
 
 def forget_users(user_ids: Iterable[int]) -> None:

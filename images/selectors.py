@@ -8,7 +8,7 @@ from taggit.models import Tag
 
 from bookmarks.paging import WindowPage, window_page
 
-from .models import Image
+from .models import Image, visible_q
 from .tags import is_tag
 
 IMAGES_PER_PAGE = 8
@@ -76,11 +76,11 @@ def viewer_as_liker(image: Image, user) -> tuple[Any, bool]:
     return viewer, viewer.likes_it
 
 
-def images_by_ids_in_order(ids: list[int]) -> list[Image]:
-    """The images with these ids, in the order given, skipping ids that no longer exist.
-    One query."""
+def images_by_ids_in_order(ids: list[int], *, viewer=None) -> list[Image]:
+    """The images with these ids that `viewer` may see, in the order given, skipping ids that
+    no longer exist. One query."""
     found = (
-        Image.objects.visible_to(None)
+        Image.objects.visible_to(viewer)
         .select_related("user")
         .only(
             "id",
@@ -114,10 +114,12 @@ def tags_of(image: Image) -> list[str]:
     return sorted(image.tags.values_list("name", flat=True))
 
 
-def person_tags(user, limit: int = PERSON_TAGS_SHOWN) -> list[str]:
-    """The tags `user` uses most on their images, for the filter on their page. One query."""
+def person_tags(user, limit: int = PERSON_TAGS_SHOWN, *, viewer=None) -> list[str]:
+    """The tags `user` uses most on their images that `viewer` may see, for the filter on
+    their page (a tag only on private images is not shown to others). One query."""
+    visible = visible_q(viewer, prefix="images_taggedimage_items__content_object__")
     tags = (
-        Tag.objects.filter(images_taggedimage_items__content_object__user=user)
+        Tag.objects.filter(visible, images_taggedimage_items__content_object__user=user)
         .annotate(uses=Count("images_taggedimage_items"))
         .order_by("-uses", "name")
         .values_list("name", flat=True)
@@ -144,7 +146,9 @@ def suggest_tags(prefix: str, *, user=None, limit: int = SUGGESTIONS) -> list[st
     key = "tag-suggest:" + hashlib.sha256(prefix.encode()).hexdigest()[:32]
     popular = cache.get(key)
     if popular is None:
-        everyone = Tag.objects.filter(name__startswith=prefix)
+        # Tags used on public images only: a tag of private images alone stays unknown.
+        public = visible_q(None, prefix="images_taggedimage_items__content_object__")
+        everyone = Tag.objects.filter(public, name__startswith=prefix)
         everyone = everyone.annotate(uses=Count("images_taggedimage_items"))
         popular = list(everyone.order_by("-uses", "name").values_list("name", flat=True)[:limit])
         cache.set(key, popular, SUGGEST_CACHE_SECONDS)

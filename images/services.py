@@ -11,19 +11,24 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 
 from actions.models import Verb
 from actions.services import create_action
-from bookmarks import jobs
+from bookmarks import jobs, privacy
 from bookmarks.http import Refused
 from bookmarks.imaging import ImageError, ImageInfo
 from bookmarks.ratelimit import RateLimited
 from bookmarks.social import Happening, announce
+from bookmarks.storage import PRIVATE_ROOT, is_private_name
 from bookmarks.thumbnails import delete_thumbnails, render_thumbnails, store_thumbnails
 
 from .fetch import FetchError, download_image
 from .models import THUMBNAIL_ALIASES, Image, Status
+from .visibility import private_upload_name, set_image_private
+
+JOB_FOLDER_SALT = "images.services.private-job-folder"
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +66,13 @@ def bookmark_image(
     description: str = "",
     alt_text: str = "",
     page_url: str = "",
+    private: bool = False,
 ) -> Image:
     """Store a picture with its thumbnails and record the action: the image at `url`
     (downloaded safely, see images.fetch), or a validated `upload` (then `url` stays empty).
-    `page_url` is the web page it was found on (kept as its source, never fetched).
+    `page_url` is the web page it was found on (kept as its source, never fetched). A
+    `private` image is seen by its owner only: its files go under an unguessable folder
+    (images.visibility) and its action is shown to nobody.
 
     Raises FetchError or ImageError with a user-readable reason, AlreadyBookmarked when this
     user saved this URL before, or StoreError when storing failed. Every file is made before
@@ -87,16 +95,21 @@ def bookmark_image(
         description=description,
         alt_text=alt_text,
         page_url=page_url,
+        private=private,
     )
     stem = slugify(title)[:60].strip("-") or "image"
     stored_names = []
     try:
-        image.image.save(f"{stem}.{extension}", ContentFile(content), save=False)
+        if private:
+            name = private_upload_name(f"{stem}.{extension}")
+            image.image.name = default_storage.save(name, ContentFile(content))
+        else:
+            image.image.save(f"{stem}.{extension}", ContentFile(content), save=False)
         stored_names.append(image.image.name)
         image.thumbnails = store_thumbnails(image.image.name, rendered)
         with transaction.atomic():
             image.save()
-            create_action(user, Verb.BOOKMARKED, image)
+            create_action(user, Verb.BOOKMARKED, image, public=not private)
     except Exception as error:
         _discard_files(image, stored_names)
         if isinstance(error, IntegrityError):
@@ -123,6 +136,7 @@ def queue_bookmark(
     description: str = "",
     alt_text: str = "",
     page_url: str = "",
+    private: bool = False,
 ) -> Image:
     """Bookmark the image at `url` in the background: the row is made at once (status
     SAVING, seen only by its owner) and a job downloads it (`save_bookmark`).
@@ -148,6 +162,7 @@ def queue_bookmark(
         alt_text=alt_text,
         page_url=page_url,
         status=Status.SAVING,
+        private=private,
     )
     try:
         with transaction.atomic():
@@ -233,6 +248,8 @@ def save_bookmark(image_id: int) -> None:
         return
     stem = slugify(image.title)[:60].strip("-") or "image"
     folder = f"images/{image.created:%Y/%m/%d}"
+    if image.private:  # unguessable, yet the same for every delivery of this job
+        folder = f"{PRIVATE_ROOT}/{salted_hmac(JOB_FOLDER_SALT, image.pk).hexdigest()[:32]}"
     prefix = f"{image.pk}-"
     _remove_leftovers(folder, prefix)
     name = default_storage.save(
@@ -248,7 +265,9 @@ def save_bookmark(image_id: int) -> None:
                 raise _Gone
             row.update(image=name, thumbnails=stored.thumbnails, status=Status.READY, failure="")
             image.refresh_from_db()
-            create_action(image.user, Verb.BOOKMARKED, image)
+            create_action(image.user, Verb.BOOKMARKED, image, public=not image.private)
+            if image.private != is_private_name(name):  # its privacy changed while saving
+                transaction.on_commit(lambda: set_image_private(image=image, private=image.private))
     except _Gone:
         _discard_files(stored, [name])
     except BaseException:
@@ -293,13 +312,17 @@ def _discard_files(image: Image, stored_names: list[str]) -> None:
 
 def like_image(*, user, image_id: int, like: bool) -> int:
     """Like or unlike an image; returns its like count. Safe under concurrency: the image row is
-    locked while the like is added and the counter recounted (see images.signals)."""
+    locked while the like is added and the counter recounted (see images.signals). Raises
+    Refused when the image's owner blocked `user`; Image.DoesNotExist when `user` may not
+    see it."""
     with transaction.atomic():
-        image = Image.objects.select_for_update().get(pk=image_id)
+        image = Image.objects.visible_to(user).select_for_update().get(pk=image_id)
+        if like and privacy.blocks(image.user_id, user.pk):
+            raise Refused("You cannot like this person's images.")
         already = image.users_like.filter(pk=user.pk).exists()
         if like and not already:
             image.users_like.add(user)
-            create_action(user, Verb.LIKES, image)
+            create_action(user, Verb.LIKES, image, public=not image.private)
             announce(Happening.LIKED, actor=user, target=image)
         elif not like and already:
             image.users_like.remove(user)

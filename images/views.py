@@ -15,7 +15,7 @@ from bookmarks.paging import past_the_end
 from bookmarks.ratelimit import Busy, RateLimited, hit, one_at_a_time
 
 from . import hooks, ranking, selectors, viewers
-from .editing import delete_image, owned_image_or_404, update_image
+from .editing import delete_image, owned_image_or_404, private_by_default, update_image
 from .fetch import FetchError
 from .forms import ImageCreateForm, ImageEditForm, LikeForm, OwnImageForm, ViewerForm
 from .models import Image
@@ -41,6 +41,7 @@ def image_create(request):
         initial = {k: request.GET.get(k, "")[:2000] for k in ("url", "title")}
         initial["alt_text"] = request.GET.get("alt", "")[:300]  # the bookmarklet sends `alt`
         initial["page_url"] = request.GET.get("page", "")[:2000]  # the bookmarklet sends `page`
+        initial["private"] = private_by_default(request.user)
         form = ImageCreateForm(initial=initial)
         existing = existing_bookmark(user=request.user, url=form.initial["url"])
         if existing:
@@ -71,6 +72,7 @@ def _bookmark(request, form):
                 description=data["description"],
                 alt_text=data["alt_text"],
                 page_url=data["page_url"],
+                private=data["private"],
             )
         else:  # a download may take long: a job does it
             image = queue_bookmark(
@@ -80,6 +82,7 @@ def _bookmark(request, form):
                 description=data["description"],
                 alt_text=data["alt_text"],
                 page_url=data["page_url"],
+                private=data["private"],
             )
     except AlreadyBookmarked as already:
         messages.info(request, "You had already bookmarked this image.")
@@ -120,7 +123,7 @@ def image_detail(request, id, slug):
         "liked": image.liked,
         "tags": selectors.tags_of(image),
         "viewer": viewer,  # with their profile: their avatar joins the likers when they like
-        "total_views": ranking.record_view(request, image.id),
+        "total_views": ranking.record_view(request, image.id, ranked=not image.private),
     }
     return render(request, "images/image/detail.html", context)
 

@@ -32,6 +32,7 @@ def board_fields(context):
     boards = boards_for_picker(user, 0) if user.is_authenticated else []
     data = context["request"].POST
     return {
+        "request": context["request"],
         "boards": boards,
         "chosen": data.get("board", ""),
         "new_name": data.get("new_board", ""),
