@@ -37,7 +37,7 @@ def add_comment(*, author, image: Image, body: str) -> Comment:
         raise Refused("You cannot comment on this image.")
     with transaction.atomic():
         comment = Comment.objects.create(image=image, author=author, body=body)
-        create_action(author, Verb.COMMENTED, image)
+        create_action(author, Verb.COMMENTED, image, public=not image.private)
         announce(Happening.COMMENTED, actor=author, target=image)
         others = [p.pk for p in mentioned if p.pk not in (author.pk, image.user_id)]
         if others:
