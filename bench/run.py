@@ -196,6 +196,37 @@ def prepare_database(size: Size) -> None:
     size.seed_seconds = time.monotonic() - started
 
 
+PRIVATE_SQL = """
+-- A tenth of the images private and a tenth of the boards secret (issue 17), as people would have them:
+-- never the bench person's own boards nor the most liked image (pages measured below), and
+-- the actions about them hidden as the services would. Idempotent: a kept database gets the
+-- same rows again.
+UPDATE images_image SET private = true
+ WHERE mod(id, 10) = 3
+   AND id <> (SELECT id FROM images_image ORDER BY total_likes DESC, id LIMIT 1);
+UPDATE boards_board SET visibility = 'secret'
+ WHERE mod(id, 10) = 3
+   AND owner_id <> (SELECT id FROM account_user WHERE username = %(user)s);
+UPDATE actions_action a SET public = false
+  FROM django_content_type ct, images_image i
+ WHERE a.target_ct_id = ct.id AND ct.app_label = 'images' AND ct.model = 'image'
+   AND a.target_id = i.id AND i.private AND a.public;
+UPDATE actions_action a SET public = false
+  FROM django_content_type ct, boards_board b
+ WHERE a.target_ct_id = ct.id AND ct.app_label = 'boards' AND ct.model = 'board'
+   AND a.target_id = b.id AND b.visibility = 'secret' AND a.public;
+"""
+
+
+def mark_private(size: Size) -> None:
+    """Mix private images and secret boards into the seeded data (see PRIVATE_SQL)."""
+    import psycopg
+
+    with psycopg.connect(f"{PG}/{size.database}", autocommit=True) as conn:
+        for statement in filter(str.strip, PRIVATE_SQL.split(";")):
+            conn.execute(statement, {"user": USERNAME} if "%(user)s" in statement else None)
+
+
 def prepare_redis(size: Size) -> None:
     """Empty the bench Redis db, then give demo images their views again (the ranking page)."""
     import redis
@@ -383,6 +414,7 @@ def wrk(url: str, cookie: str | None, seconds: int) -> dict:
 
 def bench_size(size: Size) -> None:
     prepare_database(size)
+    mark_private(size)
     prepare_redis(size)
     fill_urls(size)
     count_queries(size)
