@@ -197,10 +197,10 @@ def prepare_database(size: Size) -> None:
 
 
 PRIVATE_SQL = """
--- A tenth of the images private and a tenth of the boards secret (issue 17), as people would have them:
--- never the bench person's own boards nor the most liked image (pages measured below), and
--- the actions about them hidden as the services would. Idempotent: a kept database gets the
--- same rows again.
+-- A tenth of the images private and a tenth of the boards secret (issue 17), as people
+-- would have them: never the bench person's own boards nor the most liked image (pages
+-- measured below), and the actions about them hidden as the services would. Idempotent:
+-- a kept database gets the same rows again.
 UPDATE images_image SET private = true
  WHERE mod(id, 10) = 3
    AND id <> (SELECT id FROM images_image ORDER BY total_likes DESC, id LIMIT 1);

@@ -14,6 +14,7 @@ the `private` ACL and linked by presigned URLs that expire after PRIVATE_MEDIA_U
 import secrets
 
 from django.conf import settings
+from storages.backends.s3 import S3Storage
 
 PRIVATE_ROOT = "private"
 
@@ -27,30 +28,22 @@ def is_private_name(name: str) -> bool:
     return (name or "").lstrip("/").startswith(PRIVATE_ROOT + "/")
 
 
-try:  # django-storages is only needed with S3 media
-    from storages.backends.s3 import S3Storage
-except ImportError:  # pragma: no cover - the requirements install it
-    S3Storage = None  # type: ignore[assignment, misc]
+class MediaStorage(S3Storage):
+    """S3 media: public objects readable by anyone, private ones only by signed URL."""
 
+    def get_object_parameters(self, name):
+        params = super().get_object_parameters(name)
+        params["ACL"] = "private" if is_private_name(name) else "public-read"
+        return params
 
-if S3Storage is not None:
-
-    class MediaStorage(S3Storage):  # type: ignore[valid-type, misc]
-        """S3 media: public objects readable by anyone, private ones only by signed URL."""
-
-        def get_object_parameters(self, name):
-            params = super().get_object_parameters(name)
-            params["ACL"] = "private" if is_private_name(name) else "public-read"
-            return params
-
-        def url(self, name, parameters=None, expire=None, http_method=None):
-            if not is_private_name(name):
-                return super().url(name, parameters, expire, http_method)
-            # Signed by the bucket's own endpoint (a custom domain would serve it unsigned).
-            params = dict(parameters or {}, Bucket=self.bucket.name, Key=self._normalize_name(name))
-            return self.connection.meta.client.generate_presigned_url(
-                "get_object",
-                Params=params,
-                ExpiresIn=expire or settings.PRIVATE_MEDIA_URL_SECONDS,
-                HttpMethod=http_method,
-            )
+    def url(self, name, parameters=None, expire=None, http_method=None):
+        if not is_private_name(name):
+            return super().url(name, parameters, expire, http_method)
+        # Signed by the bucket's own endpoint (a custom domain would serve it unsigned).
+        params = dict(parameters or {}, Bucket=self.bucket.name, Key=self._normalize_name(name))
+        return self.connection.meta.client.generate_presigned_url(
+            "get_object",
+            Params=params,
+            ExpiresIn=expire or settings.PRIVATE_MEDIA_URL_SECONDS,
+            HttpMethod=http_method,
+        )
