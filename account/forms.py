@@ -169,8 +169,11 @@ class ProfileEditForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["date_of_birth", "photo"]
-        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        fields = ["bio", "date_of_birth", "photo"]
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 3}),
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def clean_photo(self):
         """The same checks as every image (bookmarks.imaging), with the photo's own byte cap;

@@ -12,7 +12,7 @@ from bookmarks.http import post_endpoint, rate_limited_response
 from bookmarks.imaging import ImageError
 from bookmarks.paging import past_the_end
 from bookmarks.ratelimit import RateLimited, hit
-from images.selectors import image_page, person_tags
+from images.selectors import image_page, liked_images_page, person_tags
 
 from . import selectors
 from .confirmation import MailNotSent, send_confirmation
@@ -106,57 +106,81 @@ def dashboard(request):
 
 @login_required
 def user_list(request):
-    page = selectors.people_page(request.GET.get("page"))
+    page = selectors.people_page(request.GET.get("page"), viewer=request.user)
     if page is None:
         return past_the_end(request)
     return render(request, "account/user/list.html", {"section": "people", "page": page})
 
 
-@login_required
-def user_detail(request, username):
+def _person_or_404(request, username):
     try:
-        person = selectors.active_user(username, viewer=request.user)
+        return selectors.active_user(username, viewer=request.user)
     except selectors.User.DoesNotExist:
         raise Http404("No such user.") from None
+
+
+def _person_context(person, tab: str, page) -> dict:
+    """What every tab of a person's page draws in its head (account/user/_head.html)."""
+    return {"section": "people", "person": person, "page": page, "tab": tab}
+
+
+@login_required
+def user_detail(request, username):
+    person = _person_or_404(request, username)
     tag = request.GET.get("tag", "").strip().lower() or None  # only their images with this tag
     page = image_page(request.GET.get("page", 1), user=person, tag=tag, viewer=request.user)
     if page is None:
         return past_the_end(request, fragment=bool(request.GET.get("images_only")))
     if request.GET.get("images_only"):
         return render(request, "shared/_image_grid_items.html", {"page": page})
-    context = {
-        "section": "people",
-        "person": person,
-        "page": page,
-        "followers": person.follower_count,
-        "following": person.followed,
-        "tab": "images",
-        "tag": tag,
-        "person_tags": person_tags(person),
-    }
+    context = _person_context(person, "images", page)
+    context.update(tag=tag, person_tags=person_tags(person))
     return render(request, "account/user/detail.html", context)
 
 
 @login_required
 def user_boards(request, username):
     """The Boards tab of a person's page: a fixed number of queries (person, boards, mosaics)."""
-    try:
-        person = selectors.active_user(username, viewer=request.user)
-    except selectors.User.DoesNotExist:
-        raise Http404("No such user.") from None
+    person = _person_or_404(request, username)
     page, cards = boards_of(person, request.GET.get("page", 1), viewer=request.user)
     if page is None:
         return past_the_end(request)
-    context = {
-        "section": "people",
-        "person": person,
-        "page": page,
-        "cards": cards,
-        "followers": person.follower_count,
-        "following": person.followed,
-        "tab": "boards",
-    }
+    context = {**_person_context(person, "boards", page), "cards": cards}
     return render(request, "account/user/boards.html", context)
+
+
+@login_required
+def user_likes(request, username):
+    """The Likes tab: the images the person liked that the viewer may see, newest like first."""
+    person = _person_or_404(request, username)
+    page = liked_images_page(person, request.GET.get("page", 1), viewer=request.user)
+    if page is None:
+        return past_the_end(request, fragment=bool(request.GET.get("images_only")))
+    if request.GET.get("images_only"):
+        return render(request, "shared/_image_grid_items.html", {"page": page})
+    return render(request, "account/user/likes.html", _person_context(person, "likes", page))
+
+
+def _follow_list(request, username, which: str):
+    person = _person_or_404(request, username)
+    page = selectors.follow_list_page(
+        person, request.GET.get("page", 1), which=which, viewer=request.user
+    )
+    if page is None:
+        return past_the_end(request)
+    return render(request, "account/user/follows.html", _person_context(person, which, page))
+
+
+@login_required
+def user_followers(request, username):
+    """The Followers tab: who follows the person, the newest follow first, a page at a time."""
+    return _follow_list(request, username, "followers")
+
+
+@login_required
+def user_following(request, username):
+    """The Following tab: whom the person follows, the newest follow first."""
+    return _follow_list(request, username, "following")
 
 
 @post_endpoint(FollowForm)
