@@ -96,7 +96,7 @@ class Profile(models.Model):
     bio = models.TextField(
         max_length=BIO_MAX_LENGTH,
         blank=True,
-        help_text=f"A few words about you, shown on your page ({BIO_MAX_LENGTH} characters at most).",
+        help_text=f"A few words about you for your page, {BIO_MAX_LENGTH} characters at most.",
     )
 
     def __str__(self):
