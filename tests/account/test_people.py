@@ -219,3 +219,26 @@ def test_tabs_of_unknown_people_are_404_and_need_a_login(client, auth_client, ot
     assert auth_client.get(reverse(name, args=["bob"]), {"page": "0"}).status_code == 404
     client.logout()
     assert client.get(reverse(name, args=["bob"])).status_code == 302
+
+
+def test_the_admin_keeps_users_profiles_and_follows_together_and_searchable(client, user):
+    admin_user = make_user("root")
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    index = client.get(reverse("admin:index")).content.decode()
+    section = index[index.index('class="app-account module') :]
+    section = section[: section.index("</table>")]
+    for model in ("user", "profile", "contact"):
+        assert f'href="{reverse(f"admin:account_{model}_changelist")}"' in section
+    assert ">Follows<" in section
+    make_image(user)
+    Contact.objects.create(user_from=admin_user, user_to=user)
+    users = client.get(reverse("admin:account_user_changelist"), {"q": "alice"}).content.decode()
+    assert "alice@example.com" in users and "root@example.com" not in users
+    assert '<td class="field-image_count">1</td>' in users
+    assert '<td class="field-follower_count">1</td>' in users
+    user.profile.bio = "Paints <b>birds</b>"
+    user.profile.save()
+    profiles = client.get(reverse("admin:account_profile_changelist"), {"q": "birds"})
+    assert "Paints &lt;b&gt;birds&lt;/b&gt;" in profiles.content.decode()
