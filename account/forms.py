@@ -169,13 +169,16 @@ class ProfileEditForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["date_of_birth", "photo", "private_by_default"]
+        fields = ["bio", "date_of_birth", "photo", "private_by_default"]
         labels = {"private_by_default": "Make my new bookmarks private"}
         help_texts = {
             "private_by_default": "The bookmark form starts with “Private” ticked; "
             "you can still change it for each image."
         }
-        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {
+            "bio": forms.Textarea(attrs={"rows": 3}),
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def clean_photo(self):
         """The same checks as every image (bookmarks.imaging), with the photo's own byte cap;

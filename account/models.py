@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from bookmarks.thumbnails import thumbnail_for
 
+BIO_MAX_LENGTH = 300
+
 
 class UsernameValidator(UnicodeUsernameValidator):
     """Django's rule (letters, digits and @ . + - _) less "@" (no username may pass for an
@@ -90,6 +92,12 @@ class Profile(models.Model):
     photo_thumbnails = models.JSONField(default=dict, blank=True, editable=False)
     # New bookmarks start private when set (the bookmark form's checkbox is ticked).
     private_by_default = models.BooleanField(default=False)
+    # A few lines about the person, shown as plain text (escaped, line breaks kept) on their page.
+    bio = models.TextField(
+        max_length=BIO_MAX_LENGTH,
+        blank=True,
+        help_text=f"A few words about you for your page, {BIO_MAX_LENGTH} characters at most.",
+    )
 
     def __str__(self):
         return f"Profile of {self.user.username}"
@@ -100,7 +108,7 @@ class Profile(models.Model):
 
 
 class Contact(models.Model):
-    """`user_from` follows `user_to`."""
+    """`user_from` follows `user_to` (a "follow" in the admin)."""
 
     user_from = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rel_from_set"
@@ -112,6 +120,8 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-created"]
+        verbose_name = "follow"
+        verbose_name_plural = "follows"
         constraints = [
             models.UniqueConstraint(
                 fields=["user_from", "user_to"], name="account_contact_unique_pair"

@@ -12,7 +12,7 @@ from bookmarks.paging import window_page
 from bookmarks.thumbnails import Thumbnail
 from images import ranking
 from images.models import Image
-from images.selectors import images_by_ids_in_order
+from images.selectors import images_by_ids_in_order, latest_images_of
 
 from .models import Contact, User
 
@@ -32,25 +32,24 @@ def username_unavailable(name: str) -> bool:
     )
 
 
-def people_page(number, *, per_page: int = USERS_PER_PAGE):
-    """A page of active users (with their profile for the avatar), by name; None past the end.
-    One query, however many users there are."""
-    people = User.objects.filter(is_active=True).select_related("profile").order_by("username")
-    return window_page(people, number, per_page=per_page)
-
-
-def active_user(username: str, *, viewer=None):
-    """The active user `username` with their profile, `follower_count` (how many people
-    follow them), `followed` (whether `viewer` follows them; False for a visitor),
-    `blocked_by_viewer` (the viewer blocked them) and `blocks_viewer` (they blocked the
-    viewer). One query."""
-    followers = (
-        Contact.objects.filter(user_to=OuterRef("pk"))
-        .order_by()
-        .values("user_to")
-        .annotate(n=Count("*"))
-        .values("n")
+def _count_of(field: str, **where):
+    """A subquery counting the follows whose `field` is the outer user."""
+    return Coalesce(
+        Subquery(
+            Contact.objects.filter(**{field: OuterRef("pk")}, **where)
+            .order_by()
+            .values(field)
+            .annotate(n=Count("*"))
+            .values("n")
+        ),
+        0,
     )
+
+
+def _people(viewer):
+    """Active users as their rows and pages draw them: with their profile (avatar, bio),
+    `follower_count`, `followed` (whether `viewer` follows them; False for a visitor),
+    `blocked_by_viewer` (the viewer blocked them) and `blocks_viewer` (they blocked the viewer)."""
     followed: Exists | Value
     blocked: Exists | Value
     blocks: Exists | Value
@@ -61,14 +60,61 @@ def active_user(username: str, *, viewer=None):
     else:
         followed = blocked = blocks = Value(False)
     return (
-        User.objects.select_related("profile")
+        User.objects.filter(is_active=True)
+        .select_related("profile")
         .annotate(
-            follower_count=Coalesce(Subquery(followers), 0),
+            follower_count=_count_of("user_to", user_from__is_active=True),
             followed=followed,
             blocked_by_viewer=blocked,
             blocks_viewer=blocks,
         )
-        .get(username=username, is_active=True)
+    )
+
+
+def _with_latest_images(page, viewer):
+    """Give each person of the page `latest`: their newest few images (one query)."""
+    if page is not None:
+        latest = latest_images_of([person.pk for person in page.object_list], viewer=viewer)
+        for person in page.object_list:
+            person.latest = latest.get(person.pk, [])
+    return page
+
+
+def people_page(number, *, viewer=None, per_page: int = USERS_PER_PAGE):
+    """A page of active users by name, each with their avatar, follower count, whether
+    `viewer` follows them, and their latest images; None past the end. Two queries, however
+    many users there are."""
+    people = _people(viewer).order_by("username")
+    return _with_latest_images(window_page(people, number, per_page=per_page), viewer)
+
+
+def follow_list_page(person, number, *, which: str, viewer=None, per_page: int = USERS_PER_PAGE):
+    """A page of the people who follow `person` (`which="followers"`) or whom `person`
+    follows (`which="following"`), the newest follow first, drawn as the People list draws
+    them; None past the end. Three queries: the page of follows, the people, their images."""
+    if which == "followers":
+        follows = Contact.objects.filter(user_to=person, user_from__is_active=True)
+        column = "user_from_id"
+    else:
+        follows = Contact.objects.filter(user_from=person, user_to__is_active=True)
+        column = "user_to_id"
+    ids = follows.order_by("-created", "-id").values_list(column, flat=True)
+    page = window_page(ids, number, per_page=per_page)
+    if page is None:
+        return None
+    found = _people(viewer).in_bulk(page.object_list) if page.object_list else {}
+    page.object_list = [found[i] for i in page.object_list if i in found]
+    return _with_latest_images(page, viewer)
+
+
+def active_user(username: str, *, viewer=None):
+    """The active user `username` with their profile, `follower_count`, `following_count`
+    (how many active people they follow) and `followed` (whether `viewer` follows them;
+    False for a visitor). One query."""
+    return (
+        _people(viewer)
+        .annotate(following_count=_count_of("user_from", user_to__is_active=True))
+        .get(username=username)
     )
 
 

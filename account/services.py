@@ -38,7 +38,8 @@ def register_user(*, username: str, email: str, password: str, first_name: str =
 
 
 def follow_user(*, user_from, user_to, follow: bool) -> int:
-    """Follow or unfollow; returns user_to's follower count. Idempotent, safe when two
+    """Follow or unfollow; returns user_to's follower count (active followers, as their page
+    counts them). Idempotent, safe when two
     requests race (the unique constraint decides), and records "is following" once. Raises
     Refused for following yourself, or someone who blocked you (or whom you blocked)."""
     if user_from.pk == user_to.pk:
@@ -56,7 +57,7 @@ def follow_user(*, user_from, user_to, follow: bool) -> int:
             announce(Happening.FOLLOWED, actor=user_from, target=user_to)
     else:
         Contact.objects.filter(user_from=user_from, user_to=user_to).delete()
-    return Contact.objects.filter(user_to=user_to).count()
+    return Contact.objects.filter(user_to=user_to, user_from__is_active=True).count()
 
 
 def save_profile(*, user_form, profile_form) -> None:

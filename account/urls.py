@@ -49,5 +49,8 @@ urlpatterns = [
     path("users/<str:username>/", views.user_detail, name="user_detail"),
     path("users/<str:username>/boards/", views.user_boards, name="user_boards"),
     path("users/<str:username>/block/", block_views.block, name="user_block"),
+    path("users/<str:username>/likes/", views.user_likes, name="user_likes"),
+    path("users/<str:username>/followers/", views.user_followers, name="user_followers"),
+    path("users/<str:username>/following/", views.user_following, name="user_following"),
     path("", views.dashboard, name="dashboard"),
 ]

@@ -12,7 +12,7 @@ from bookmarks.http import post_endpoint, rate_limited_response
 from bookmarks.imaging import ImageError
 from bookmarks.paging import past_the_end
 from bookmarks.ratelimit import RateLimited, hit
-from images.selectors import image_page, person_tags
+from images.selectors import image_page, liked_images_page, person_tags
 
 from . import selectors
 from .confirmation import MailNotSent, send_confirmation
@@ -106,7 +106,7 @@ def dashboard(request):
 
 @login_required
 def user_list(request):
-    page = selectors.people_page(request.GET.get("page"))
+    page = selectors.people_page(request.GET.get("page"), viewer=request.user)
     if page is None:
         return past_the_end(request)
     return render(request, "account/user/list.html", {"section": "people", "page": page})
@@ -116,12 +116,23 @@ def _person_or_404(request, username: str):
     """The active person `username` as their page shows them; 404 when there is none, or
     when they blocked the viewer (their page is hidden from them)."""
     try:
-        person = selectors.active_user(username, viewer=request.user)
+        return selectors.active_user(username, viewer=request.user)
     except selectors.User.DoesNotExist:
         raise Http404("No such user.") from None
     if person.blocks_viewer:
         raise Http404("No such user.")
     return person
+
+
+def _person_context(person, tab: str, page) -> dict:
+    """What every tab of a person's page draws in its head (account/user/_head.html)."""
+    return {
+        "section": "people",
+        "person": person,
+        "page": page,
+        "tab": tab,
+        "blocked": person.blocked_by_viewer,
+    }
 
 
 @login_required
@@ -133,17 +144,8 @@ def user_detail(request, username):
         return past_the_end(request, fragment=bool(request.GET.get("images_only")))
     if request.GET.get("images_only"):
         return render(request, "shared/_image_grid_items.html", {"page": page})
-    context = {
-        "section": "people",
-        "person": person,
-        "page": page,
-        "followers": person.follower_count,
-        "following": person.followed,
-        "blocked": person.blocked_by_viewer,
-        "tab": "images",
-        "tag": tag,
-        "person_tags": person_tags(person, viewer=request.user),
-    }
+    context = _person_context(person, "images", page)
+    context.update(tag=tag, person_tags=person_tags(person, viewer=request.user))
     return render(request, "account/user/detail.html", context)
 
 
@@ -159,17 +161,45 @@ def user_boards(request, username):
     if person.pk == request.user.pk and page.number == 1:
         _, shared_cards = boards_shared_with(request.user)
     context = {
-        "section": "people",
-        "person": person,
-        "page": page,
+        **_person_context(person, "boards", page),
         "cards": cards,
         "shared_cards": shared_cards,
-        "followers": person.follower_count,
-        "following": person.followed,
-        "blocked": person.blocked_by_viewer,
-        "tab": "boards",
     }
     return render(request, "account/user/boards.html", context)
+
+
+@login_required
+def user_likes(request, username):
+    """The Likes tab: the images the person liked that the viewer may see, newest like first."""
+    person = _person_or_404(request, username)
+    page = liked_images_page(person, request.GET.get("page", 1), viewer=request.user)
+    if page is None:
+        return past_the_end(request, fragment=bool(request.GET.get("images_only")))
+    if request.GET.get("images_only"):
+        return render(request, "shared/_image_grid_items.html", {"page": page})
+    return render(request, "account/user/likes.html", _person_context(person, "likes", page))
+
+
+def _follow_list(request, username, which: str):
+    person = _person_or_404(request, username)
+    page = selectors.follow_list_page(
+        person, request.GET.get("page", 1), which=which, viewer=request.user
+    )
+    if page is None:
+        return past_the_end(request)
+    return render(request, "account/user/follows.html", _person_context(person, which, page))
+
+
+@login_required
+def user_followers(request, username):
+    """The Followers tab: who follows the person, the newest follow first, a page at a time."""
+    return _follow_list(request, username, "followers")
+
+
+@login_required
+def user_following(request, username):
+    """The Following tab: whom the person follows, the newest follow first."""
+    return _follow_list(request, username, "following")
 
 
 @post_endpoint(FollowForm)

@@ -158,6 +158,31 @@ class Worker(RQWorker):
                 import_string(name)()
             except Exception:
                 logger.exception("Job sweeper %s failed", name)
+        queue_periodic_jobs()
+
+
+def queue_periodic_jobs() -> list[str]:
+    """Queue each of `JOB_PERIODIC` (dotted name -> seconds) that is due: at most once per its
+    interval across all workers, however many there are (a Redis key set with NX that expires
+    after the interval decides which worker queues it). Every worker calls this when it starts
+    and between jobs (Worker.run_maintenance_tasks), so a periodic job needs no cron and no
+    process of its own beyond `make worker`. Returns the names queued now."""
+    from django.utils.module_loading import import_string
+
+    queued = []
+    connection = get_queue().connection
+    for name, seconds in settings.JOB_PERIODIC.items():
+        key = f"{settings.REDIS_KEY_PREFIX}jobs:periodic:{name}"
+        try:
+            due = connection.set(key, "queued", nx=True, ex=max(1, int(seconds)))
+            if due:
+                enqueue(import_string(name))
+                queued.append(name)
+        except REDIS_ERRORS:
+            logger.warning("No Redis: periodic job %s not queued", name)
+        except Exception:
+            logger.exception("Periodic job %s could not be queued", name)
+    return queued
 
 
 def queue_health() -> dict[str, Any] | None:

@@ -99,6 +99,8 @@ JOB_RETRY_BACKOFF = [int(n) for n in env_list("JOB_RETRY_BACKOFF", "10,60")]
 JOB_TIMEOUT = int(os.environ.get("JOB_TIMEOUT", 120))
 JOB_HEARTBEAT_SECONDS = int(os.environ.get("JOB_HEARTBEAT_SECONDS", 10))
 JOB_HEARTBEAT_GRACE = int(os.environ.get("JOB_HEARTBEAT_GRACE", 20))
+# How often a worker looks for e-mail digests that are due (each person gets one a day at most).
+DIGEST_CHECK_SECONDS = int(os.environ.get("DIGEST_CHECK_SECONDS", 3600))
 JOBS_INLINE = env_bool("JOBS_INLINE", False)
 # Bookmarks of one person queued or being saved at once; more is a 429 (fair share of workers).
 BOOKMARKS_IN_FLIGHT = int(os.environ.get("BOOKMARKS_IN_FLIGHT", 5))
@@ -326,6 +328,11 @@ RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": JOB_TIMEOUT}}
 RQ = {"WORKER_CLASS": "bookmarks.jobs.Worker"}
 # Run by every worker between jobs (bookmarks.jobs.Worker): requeue work whose job was lost.
 JOB_SWEEPERS = ["images.services.requeue_lost_bookmarks"]
+# Jobs queued every so many seconds by whichever worker sees them due first (bookmarks.jobs.
+# queue_periodic_jobs): the e-mail digest looks hourly for people whose day has passed.
+JOB_PERIODIC: dict[str, int] = {
+    "notifications.digest.send_due_digests": DIGEST_CHECK_SECONDS,
+}
 
 CACHES = {
     "default": {

@@ -41,3 +41,17 @@ def demo_username(index: int) -> str:
 
 
 WELL_KNOWN_USERNAME = demo_username(0)
+
+# Short bios for demo profiles (three in four have one; the rest show a page without).
+BIOS = (
+    "Collecting light, one window at a time.",
+    "Architecture nerd. Mostly stairs and shadows.",
+    "Street food, markets and the people behind the stalls.",
+    "I bookmark whatever makes me stop scrolling.",
+    "Hiker, map reader, occasional painter.",
+    "Textiles, patterns and old typography.",
+    "Birds first, everything else later.",
+    "Film photographer. Grain is a feature.",
+    "Plants on every shelf, pictures of the ones I can't keep alive.",
+    "Weekend cyclist; weekday collector of bridges.",
+)

@@ -28,6 +28,7 @@ from images.models import Image
 
 from .boards import seed_boards_and_tags
 from .people import (
+    BIOS,
     EMAIL_DOMAIN,
     FIRST_NAMES,
     LAST_NAMES,
@@ -251,10 +252,13 @@ def seed_demo(sizes: Sizes, *, seed: int = 1, progress: Progress | None = None) 
         with progress.step("profiles", n_users) as bar:
             # One in five keeps the initial-letter avatar, as real users who set no photo.
             def profile(n: int) -> Profile:
+                bio = BIOS[n % len(BIOS)] if n % 4 != 3 else ""  # no random draw: same data
                 if not avatars or rng.random() < 0.2:
-                    return Profile(user_id=user_ids[n])
+                    return Profile(user_id=user_ids[n], bio=bio)
                 name, thumbnails = avatars[rng.randrange(len(avatars))]
-                return Profile(user_id=user_ids[n], photo=name, photo_thumbnails=thumbnails)
+                return Profile(
+                    user_id=user_ids[n], bio=bio, photo=name, photo_thumbnails=thumbnails
+                )
 
             _insert(Profile, (profile(n) for n in range(n_users)), bar)
 

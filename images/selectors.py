@@ -3,15 +3,19 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Value
+from django.db.models import Count, Exists, F, OuterRef, Value, Window
+from django.db.models.functions import RowNumber
 from taggit.models import Tag
 
 from bookmarks.paging import WindowPage, window_page
 
-from .models import Image, visible_q
+from .models import Image, Status, visible_q
 from .tags import is_tag
 
 IMAGES_PER_PAGE = 8
+# The columns the image grid (shared/_image_grid_items.html) draws.
+GRID_FIELDS = ("id", "slug", "title", "alt_text", "image", "thumbnails", "total_likes", "created",
+               "status", "failure")  # fmt: skip
 LIKERS_SHOWN = 24
 
 
@@ -20,9 +24,7 @@ def image_page(number, *, user=None, tag: str | None = None, viewer=None) -> Win
     owners, for the grid: only ready images, but the viewer's own saving or failed ones too.
     None when the number is not a page or lies past the end. One query (two with a tag)."""
     images = Image.objects.visible_to(viewer).select_related("user").only(
-        "id", "slug", "title", "alt_text", "image", "thumbnails", "total_likes", "created",
-        "status", "failure",
-        "user__id", "user__username", "user__first_name", "user__last_name",
+        *GRID_FIELDS, "user__id", "user__username", "user__first_name", "user__last_name",
     )  # fmt: skip
     if user is not None:
         images = images.filter(user=user)
@@ -95,6 +97,56 @@ def images_by_ids_in_order(ids: list[int], *, viewer=None) -> list[Image]:
         .in_bulk(ids)
     )
     return [found[i] for i in ids if i in found]
+
+
+LATEST_SHOWN = 4
+
+
+def latest_images_of(user_ids, *, viewer, per_person: int = LATEST_SHOWN) -> dict[int, list[Image]]:
+    """{user id: their newest `per_person` ready images that `viewer` may see, newest first},
+    for rows of people (the People list, followers). One query however many people: a row
+    number per person's images, kept up to `per_person`."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    newest = Window(
+        RowNumber(), partition_by=[F("user_id")], order_by=[F("created").desc(), F("id").desc()]
+    )
+    images = (
+        Image.objects.visible_to(viewer)
+        .filter(user_id__in=ids, status=Status.READY)
+        .only("id", "slug", "title", "alt_text", "image", "thumbnails", "user_id", "created")
+        .annotate(nth=newest)
+        .filter(nth__lte=per_person)
+        .order_by("user_id", "nth")
+    )
+    shown: dict[int, list[Image]] = {i: [] for i in ids}
+    for image in images:
+        shown[image.user_id].append(image)
+    return shown
+
+
+def liked_images_page(person, number, *, viewer) -> WindowPage | None:
+    """A page of the images `person` liked, most recently liked first, that `viewer` may see,
+    drawn as the grid draws them; None past the end. Two queries: the page of likes, and
+    their images."""
+    Like = Image.users_like.through
+    likes = (
+        Like.objects.filter(user_id=person.pk, image__in=Image.objects.visible_to(viewer))
+        .order_by("-id")
+        .values_list("image_id", flat=True)
+    )
+    page = window_page(likes, number, per_page=IMAGES_PER_PAGE)
+    if page is None or not page.object_list:
+        return page
+    found = (
+        Image.objects.visible_to(viewer)
+        .select_related("user")
+        .only(*GRID_FIELDS, *(f"user__{f}" for f in PERSON_FIELDS))
+        .in_bulk(page.object_list)
+    )
+    page.object_list = [found[i] for i in page.object_list if i in found]
+    return page
 
 
 def ranked_images(ranked) -> list[tuple[Image, int]]:

@@ -1,7 +1,9 @@
 """The daily e-mail digest: unread notifications since the last digest, for people who asked.
 
-Run once a day by a background job (`python manage.py send_notification_digest`, e.g. cron or
-the job queue when it lands). Each mail has an unsubscribe link that works without logging in:
+Sent by a background job: every worker queues `send_due_digests` once an hour
+(settings.JOB_PERIODIC, bookmarks.jobs.queue_periodic_jobs), and each person gets at most one
+mail a day, so no cron is needed (`python manage.py send_notification_digest` sends the due
+ones at once, by hand). Each mail has an unsubscribe link that works without logging in:
 a signed token of the person's id (no expiry: an old mail's link still unsubscribes).
 """
 
@@ -36,6 +38,11 @@ def user_id_from_token(token: str) -> int | None:
 
 def unsubscribe(*, user_id: int) -> None:
     Preferences.objects.filter(user_id=user_id).update(email_digest=False)
+
+
+def send_due_digests() -> int:
+    """The periodic job: mail everyone whose digest is due (see send_digests)."""
+    return send_digests()
 
 
 def send_digests(*, now=None, base_url: str = "") -> int:

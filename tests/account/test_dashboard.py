@@ -170,7 +170,7 @@ def test_user_list_and_detail_queries_are_fixed(auth_client, user):
         make_image(person, title=f"x{n}")
     assert count(reverse("user_list")) == list_one
     assert count(person.get_absolute_url()) == detail_one
-    assert list_one == 3  # user, page, unread badge (the session: from Redis)
+    assert list_one == 4  # user, page, their latest images, unread badge (session: Redis)
     assert detail_one == 5  # user, person with follower count and followed?, images, tags, badge
 
 

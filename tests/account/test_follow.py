@@ -119,7 +119,7 @@ def test_user_detail_shows_follow_state_followers_and_images(auth_client, user, 
     page = response.content.decode()
     assert response.status_code == 200
     assert "Bob's bicycle" in page or "Bob&#x27;s bicycle" in page
-    assert response.context["followers"] == 1
+    assert response.context["person"].follower_count == 1
     assert 'value="unfollow"' in page
 
 

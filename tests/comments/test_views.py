@@ -206,3 +206,16 @@ def test_another_persons_image_that_is_not_ready_cannot_be_commented(auth_client
     # its owner may (the image is theirs, whatever its state)
     auth_client.force_login(image.user)
     assert post_comment(auth_client, image, "Note to self", **AJAX).status_code == 200
+
+
+def test_a_person_the_owner_blocked_cannot_comment(client, user, other_user, image):
+    from blocks.models import Block
+
+    Block.objects.create(blocker=other_user, blocked=user)
+    client.force_login(user)
+    ajax = post_comment(client, image, "Let me in", **AJAX)
+    plain = post_comment(client, image, "Let me in")
+    assert 400 <= ajax.status_code < 500 and 400 <= plain.status_code < 500
+    assert ajax.json()["status"] == "error" and ajax.json()["message"]
+    assert not Comment.objects.exists()
+    assert not Action.objects.filter(verb=Verb.COMMENTED).exists()

@@ -141,12 +141,16 @@ def test_every_page_fits_a_phone_one_row_header_two_column_grids(
         "people": "/account/users/",
         "person": bob.get_absolute_url(),
         "own-page": alice.get_absolute_url(),
+        "likes": f"/account/users/{alice.username}/likes/",
+        "followers": f"/account/users/{bob.username}/followers/",
+        "following": f"/account/users/{alice.username}/following/",
         "create": "/images/create/",
         "edit": "/account/edit/",
         "pick": "/images/pick/",
         "not-found": "/images/detail/999999/gone/",
     }
-    grids = {"images", "person"}
+    grids = {"images", "person", "likes"}
+    alice.following.add(bob)
     page = context.new_page()
     for viewport, label in ((PHONE, "phone"), (DESKTOP, "desktop")):
         page.set_viewport_size(viewport)
@@ -158,6 +162,15 @@ def test_every_page_fits_a_phone_one_row_header_two_column_grids(
             assert layout["overflow"] <= 0, (label, name, layout)
             if name in grids and label == "phone":
                 assert layout["columns"] == 2, (name, layout)
+            if label == "phone" and name in ("people", "followers", "following"):
+                # Dense rows: a person with their latest images takes at most 150 px.
+                rows = page.eval_on_selector_all(
+                    ".person", "els => els.map(e => e.getBoundingClientRect().height)"
+                )
+                assert rows and max(rows) <= 150, (name, rows)
+            if page.locator(".tabs").count():  # every tab of a person's page in sight
+                tabs = page.eval_on_selector(".tabs", "t => [t.scrollWidth, t.clientWidth]")
+                assert tabs[0] <= tabs[1], (label, name, tabs)
             shot(page, f"first-{label}-{name}", full_page=True)
 
     # The phone menu holds the links: closed, they are hidden; opened, they are reachable.

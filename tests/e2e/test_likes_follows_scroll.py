@@ -124,3 +124,27 @@ def test_follow_updates_the_count_and_the_dashboard_shows_their_next_bookmark(
     expect(feed).not_to_contain_text("Carol's lake")
     thumb = feed.locator(".feed-item", has_text="Bob's mountain").locator(".feed-thumb img")
     expect(thumb).to_be_visible()
+
+
+def test_follow_from_the_people_list_updates_that_row_without_a_reload(
+    page, live_server, alice, bookmark
+):
+    bob = make_user("bob", first_name="Bob")
+    make_user("carol", first_name="Carol")
+    bookmark(bob, "mountain", "Bob's mountain")
+    page.goto(live_server.url + "/account/users/")
+    page.evaluate(MARKER)
+    row = page.locator(".person", has_text="@bob")
+    expect(row.locator(".person-latest img")).to_have_attribute("alt", "Bob's mountain")
+    row.get_by_role("button", name="Follow").click()
+    expect(row.locator(f"[data-followers-count='{bob.id}']")).to_have_text("1")
+    expect(row.locator(f"[data-followers-label='{bob.id}']")).to_have_text("follower")
+    expect(row.locator("button")).to_have_text("Unfollow")
+    carol = page.locator(".person", has_text="@carol")
+    expect(carol.locator("button")).to_have_text("Follow")  # the other rows stay as they were
+    expect(carol.locator("[data-followers-count]")).to_have_text("0")
+    assert_not_reloaded(page)
+    assert alice.following.filter(pk=bob.pk).exists()
+    row.get_by_role("button", name="Unfollow").click()
+    expect(row.locator(f"[data-followers-count='{bob.id}']")).to_have_text("0")
+    assert not alice.following.exists()
