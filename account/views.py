@@ -116,7 +116,7 @@ def _person_or_404(request, username: str):
     """The active person `username` as their page shows them; 404 when there is none, or
     when they blocked the viewer (their page is hidden from them)."""
     try:
-        return selectors.active_user(username, viewer=request.user)
+        person = selectors.active_user(username, viewer=request.user)
     except selectors.User.DoesNotExist:
         raise Http404("No such user.") from None
     if person.blocks_viewer:
