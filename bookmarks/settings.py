@@ -359,6 +359,7 @@ SESSION_CACHE_ALIAS = "sessions"
 IMAGE_MAX_BYTES = IMAGE_FETCH_MAX_BYTES  # uploads get the same byte cap as downloads
 IMAGE_MAX_PIXELS = 40_000_000  # per frame; also Pillow's MAX_IMAGE_PIXELS
 IMAGE_MAX_FRAMES = 1000
+IMAGE_MAX_ASPECT = 30  # one side at most 30 times the other (a 1×100,000 strip is refused)
 IMAGE_MAX_TOTAL_PIXELS = 200_000_000  # frames × pixels: at most 800 MB decoded, in all
 
 # --- Image fetching --------------------------------------------------------------------------

@@ -21,7 +21,7 @@ def image_page(number, *, user=None, tag: str | None = None, viewer=None) -> Win
     None when the number is not a page or lies past the end. One query (two with a tag)."""
     images = Image.objects.visible_to(viewer).select_related("user").only(
         "id", "slug", "title", "alt_text", "image", "thumbnails", "total_likes", "created",
-        "status", "failure",
+        "status", "failure", "derivatives", "width", "height", "colour",
         "user__id", "user__username", "user__first_name", "user__last_name",
     )  # fmt: skip
     if user is not None:
@@ -50,7 +50,7 @@ def image_detail(image_id: int, *, viewer=None):
         liked = Exists(likes)
     else:
         liked = Value(False)
-    images = Image.objects.visible_to(viewer).select_related("user__profile")
+    images = Image.objects.visible_to(viewer).select_related("user__profile", "duplicate_of")
     return images.annotate(liked=liked).get(pk=image_id)
 
 

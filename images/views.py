@@ -27,12 +27,16 @@ from .services import (
     like_image,
     owned_image,
     queue_bookmark,
+    discard_similar,
+    keep_similar,
     remove_bookmark,
     retry_bookmark,
 )
+from .dedupe import similar_images
 from .tags import normalise_tag
 
 BUSY_BOOKMARKING = "Your previous image is still being saved. Try again in a moment."
+ALREADY_SAVED_HERE = "You saved this already — here it is."
 
 
 @login_required
@@ -44,7 +48,7 @@ def image_create(request):
         form = ImageCreateForm(initial=initial)
         existing = existing_bookmark(user=request.user, url=form.initial["url"])
         if existing:
-            messages.info(request, "You had already bookmarked this image.")
+            messages.info(request, ALREADY_SAVED_HERE)
             return redirect(existing)
         return _create_page(request, form)
     key = str(request.user.pk)
@@ -82,7 +86,7 @@ def _bookmark(request, form):
                 page_url=data["page_url"],
             )
     except AlreadyBookmarked as already:
-        messages.info(request, "You had already bookmarked this image.")
+        messages.info(request, ALREADY_SAVED_HERE)
         return redirect(already.image)
     except (FetchError, ImageError) as error:
         form.add_error("image" if data["image"] else "url", error.message)
@@ -109,7 +113,7 @@ def image_detail(request, id, slug):
         raise Http404("No such image.") from None
     if slug != image.slug:
         return redirect(image, permanent=True)
-    if not image.is_ready:  # its owner's Saving / failed card
+    if not image.is_ready:  # its owner's Saving / failed / look-alike card
         context = {"section": "images", "image": image, "kind": "detail"}
         return render(request, "images/image/saving.html", context)
     viewer, _ = selectors.viewer_as_liker(image, request.user)
@@ -121,6 +125,7 @@ def image_detail(request, id, slug):
         "tags": selectors.tags_of(image),
         "viewer": viewer,  # with their profile: their avatar joins the likers when they like
         "total_views": ranking.record_view(request, image.id),
+        "similar": similar_images(image, viewer=request.user),
     }
     return render(request, "images/image/detail.html", context)
 
@@ -256,4 +261,18 @@ def image_retry(request, data):
 @post_endpoint(OwnImageForm)
 def image_remove(request, data):
     remove_bookmark(user=request.user, image_id=data["id"].pk)
+    return {}
+
+
+@post_endpoint(OwnImageForm)
+def image_keep(request, data):
+    """"Save anyway" on a held look-alike."""
+    keep_similar(user=request.user, image_id=data["id"].pk)
+    return {}
+
+
+@post_endpoint(OwnImageForm)
+def image_discard(request, data):
+    """"Go to it": drop the held look-alike (its `next` is the image it looked like)."""
+    discard_similar(user=request.user, image_id=data["id"].pk)
     return {}
