@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from actions.services import delete_actions_targeting
-from bookmarks.deletion import delete_unused_pictures, DeletionBatch, batch_for, close_batch
+from bookmarks.deletion import DeletionBatch, batch_for, close_batch, delete_unused_pictures
 from images import ranking
 from images.models import Image
 from images.services import recount_likes

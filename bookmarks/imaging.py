@@ -1,6 +1,7 @@
 """The one gate for every image that enters the site (fetched, uploaded, profile photo).
 
-`validate_image(content)` says whether bytes are a whole JPEG, PNG, GIF, WebP, HEIC or AVIF within our
+`validate_image(content)` says whether bytes are a whole JPEG, PNG, GIF, WebP, HEIC or AVIF
+within our
 caps, and returns what it found (`ImageInfo`: the real format, the extension that goes with
 it, size, frame count); otherwise it raises `ImageError` with a reason a person can read.
 
@@ -30,8 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.conf import settings
 import pillow_heif
+from django.conf import settings
 from PIL import (
     AvifImagePlugin,
     GifImagePlugin,
@@ -148,7 +149,8 @@ configure_pillow(settings.IMAGE_MAX_PIXELS)
 
 
 def validate_image(content: bytes, *, max_bytes: int | None = None) -> ImageInfo:
-    """Return what `content` is if it is a whole JPEG, PNG, GIF, WebP, HEIC or AVIF within the caps (every
+    """Return what `content` is if it is a whole JPEG, PNG, GIF, WebP, HEIC or AVIF within the
+    caps (every
     frame decoded, in a contained child process); else raise ImageError."""
     limits = Limits.from_settings(max_bytes=max_bytes)
     check_size(len(content), limits)

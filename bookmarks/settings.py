@@ -85,6 +85,8 @@ IMAGE_FETCH_MAX_BYTES = int(os.environ.get("IMAGE_FETCH_MAX_BYTES", 10 * 1024 * 
 # The ceiling around decoding and thumbnailing one image (a child process; bookmarks.imaging).
 IMAGE_WORK_MEMORY_MB = int(os.environ.get("IMAGE_WORK_MEMORY_MB", 512))
 IMAGE_WORK_SECONDS = float(os.environ.get("IMAGE_WORK_SECONDS", 10))
+# The served derivatives (WebP/AVIF at several widths) are drawn by a background job.
+IMAGE_DERIVATIVE_SECONDS = float(os.environ.get("IMAGE_DERIVATIVE_SECONDS", 60))
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
 LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", 15))
 LOGIN_CLIENT_FAILURE_LIMIT = int(os.environ.get("LOGIN_CLIENT_FAILURE_LIMIT", 20))

@@ -15,11 +15,12 @@ WebP. Names follow `<original>.<W>x<H>_q<quality>[_crop-smart].<ext>`.
 
 import io
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from PIL import Image, ImageOps, features
+from PIL import Image, features
 
 from . import imaging
 
@@ -91,10 +92,13 @@ def render_thumbnails(content: bytes, alias_names) -> dict[str, Rendered]:
 
 def render_picture(content: bytes, alias_names, *, derivatives: bool = False) -> Picture:
     """Thumbnails, hash and colour (and with `derivatives`, the derivatives) of `content`,
-    drawn in one contained child (see render_thumbnails for the errors). Derivatives carry no EXIF, GPS or XMP: Pillow
+    drawn in one contained child (see render_thumbnails for the errors). Derivatives carry no
+    EXIF, GPS or XMP: Pillow
     writes only what it is given, and it is given the pixels and the colour profile."""
     specs = {alias: ALIASES[alias] for alias in alias_names}
     limits = imaging.Limits.from_settings()
+    if derivatives:  # several encodes of a large picture: a background job's longer ceiling
+        limits = replace(limits, seconds=max(limits.seconds, settings.IMAGE_DERIVATIVE_SECONDS))
     return imaging.run_contained(
         lambda: _render_picture(content, specs, limits, derivatives), limits=limits
     )
@@ -252,8 +256,10 @@ def _upright_first_frame(image: Image.Image) -> Image.Image:
 
 def _derivative(frame: Image.Image, width: int, full: int, fmt: str, icc) -> Rendered:
     height = max(1, round(frame.height * width / frame.width))
-    picture = frame if width == frame.width else frame.resize(
-        (width, height), Image.Resampling.LANCZOS, reducing_gap=3.0
+    picture = (
+        frame
+        if width == frame.width
+        else frame.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
     )
     buffer = io.BytesIO()
     options: dict = {"quality": _DERIVATIVE_QUALITY[fmt]}

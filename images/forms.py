@@ -8,7 +8,9 @@ from .services import Upload
 from .tags import MAX_TAGS_PER_IMAGE, parse_tags
 
 MAX_ID = 2**63 - 1
-ACCEPTED_TYPES = "image/jpeg,image/png,image/gif,image/webp,image/heic,image/heif,image/avif,.heic,.heif"
+ACCEPTED_TYPES = (
+    "image/jpeg,image/png,image/gif,image/webp,image/heic,image/heif,image/avif,.heic,.heif"
+)
 
 
 class ImageCreateForm(forms.ModelForm):

@@ -1,9 +1,9 @@
 import logging
-from functools import partial
 from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -14,8 +14,8 @@ from django.utils import timezone
 from actions.models import Verb
 from actions.services import create_action
 from bookmarks import jobs
-from bookmarks.http import Refused
 from bookmarks.deletion import delete_unused_pictures
+from bookmarks.http import Refused
 from bookmarks.imaging import ImageError, ImageInfo, validate_image
 from bookmarks.ratelimit import RateLimited
 from bookmarks.social import Happening, announce
@@ -315,9 +315,7 @@ def save_bookmark(image_id: int) -> None:
     picture = _with_derivatives(fetched.content, picture)
     stored = None
     try:
-        stored = _store(
-            fetched.content, fetched.extension, sha256, picture, private=image.private
-        )
+        stored = _store(fetched.content, fetched.extension, sha256, picture, private=image.private)
         status = Status.SIMILAR if similar else Status.READY
         with transaction.atomic():
             row = Image.objects.select_for_update().filter(pk=image_id, status=Status.SAVING)
@@ -393,7 +391,7 @@ def make_derivatives(image_id: int) -> None:
 
 
 def keep_similar(*, user, image_id: int) -> Image:
-    """"Save anyway": the person's held look-alike becomes READY (and is announced). Refused
+    """ "Save anyway": the person's held look-alike becomes READY (and is announced). Refused
     when it is not held."""
     image = owned_image(user=user, image_id=image_id)
     with transaction.atomic():
@@ -408,7 +406,7 @@ def keep_similar(*, user, image_id: int) -> Image:
 
 
 def discard_similar(*, user, image_id: int) -> Image | None:
-    """"Go to it": the person's held look-alike is removed; returns the image it looked like
+    """ "Go to it": the person's held look-alike is removed; returns the image it looked like
     (None if that one is gone meanwhile). Refused when it is not held."""
     image = owned_image(user=user, image_id=image_id)
     if image.status != Status.SIMILAR:

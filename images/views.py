@@ -15,6 +15,7 @@ from bookmarks.paging import past_the_end
 from bookmarks.ratelimit import Busy, RateLimited, hit, one_at_a_time
 
 from . import hooks, ranking, selectors, viewers
+from .dedupe import similar_images
 from .editing import delete_image, owned_image_or_404, update_image
 from .fetch import FetchError
 from .forms import ImageCreateForm, ImageEditForm, LikeForm, OwnImageForm, ViewerForm
@@ -23,16 +24,15 @@ from .services import (
     AlreadyBookmarked,
     StoreError,
     bookmark_image,
+    discard_similar,
     existing_bookmark,
+    keep_similar,
     like_image,
     owned_image,
     queue_bookmark,
-    discard_similar,
-    keep_similar,
     remove_bookmark,
     retry_bookmark,
 )
-from .dedupe import similar_images
 from .tags import normalise_tag
 
 BUSY_BOOKMARKING = "Your previous image is still being saved. Try again in a moment."
@@ -266,13 +266,13 @@ def image_remove(request, data):
 
 @post_endpoint(OwnImageForm)
 def image_keep(request, data):
-    """"Save anyway" on a held look-alike."""
+    """ "Save anyway" on a held look-alike."""
     keep_similar(user=request.user, image_id=data["id"].pk)
     return {}
 
 
 @post_endpoint(OwnImageForm)
 def image_discard(request, data):
-    """"Go to it": drop the held look-alike (its `next` is the image it looked like)."""
+    """ "Go to it": drop the held look-alike (its `next` is the image it looked like)."""
     discard_similar(user=request.user, image_id=data["id"].pk)
     return {}

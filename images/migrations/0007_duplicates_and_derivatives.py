@@ -21,87 +21,109 @@ def normalise_addresses(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('images', '0006_privacy_fields'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("images", "0006_privacy_fields"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImageHashKey',
+            name="ImageHashKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.IntegerField()),
-                ('phash', models.BigIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.IntegerField()),
+                ("phash", models.BigIntegerField()),
             ],
         ),
         migrations.AddField(
-            model_name='image',
-            name='colour',
+            model_name="image",
+            name="colour",
             field=models.CharField(blank=True, editable=False, max_length=7),
         ),
         migrations.AddField(
-            model_name='image',
-            name='derivatives',
+            model_name="image",
+            name="derivatives",
             field=models.JSONField(blank=True, default=dict, editable=False),
         ),
         migrations.AddField(
-            model_name='image',
-            name='duplicate_of',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='images.image'),
+            model_name="image",
+            name="duplicate_of",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="images.image",
+            ),
         ),
         migrations.AddField(
-            model_name='image',
-            name='height',
+            model_name="image",
+            name="height",
             field=models.PositiveIntegerField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='image',
-            name='phash',
+            model_name="image",
+            name="phash",
             field=models.BigIntegerField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='image',
-            name='sha256',
+            model_name="image",
+            name="sha256",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name='image',
-            name='url_normalized',
+            model_name="image",
+            name="url_normalized",
             field=models.CharField(blank=True, editable=False, max_length=2000),
         ),
         migrations.AddField(
-            model_name='image',
-            name='width',
+            model_name="image",
+            name="width",
             field=models.PositiveIntegerField(blank=True, editable=False, null=True),
         ),
         migrations.AlterField(
-            model_name='image',
-            name='status',
-            field=models.CharField(choices=[('saving', 'Saving'), ('ready', 'Ready'), ('failed', 'Failed'), ('similar', 'Looks like one you saved')], default='ready', max_length=8),
+            model_name="image",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("saving", "Saving"),
+                    ("ready", "Ready"),
+                    ("failed", "Failed"),
+                    ("similar", "Looks like one you saved"),
+                ],
+                default="ready",
+                max_length=8,
+            ),
         ),
         migrations.AddIndex(
-            model_name='image',
-            index=models.Index(fields=['user', 'url_normalized'], name='images_user_url_norm_idx'),
+            model_name="image",
+            index=models.Index(fields=["user", "url_normalized"], name="images_user_url_norm_idx"),
         ),
         migrations.AddIndex(
-            model_name='image',
-            index=models.Index(fields=['user', 'sha256'], name='images_user_sha256_idx'),
+            model_name="image",
+            index=models.Index(fields=["user", "sha256"], name="images_user_sha256_idx"),
         ),
         migrations.AddIndex(
-            model_name='image',
-            index=models.Index(fields=['user', 'phash'], name='images_user_phash_idx'),
+            model_name="image",
+            index=models.Index(fields=["user", "phash"], name="images_user_phash_idx"),
         ),
         migrations.AddField(
-            model_name='imagehashkey',
-            name='image',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='images.image'),
+            model_name="imagehashkey",
+            name="image",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="images.image"
+            ),
         ),
         migrations.AddIndex(
-            model_name='imagehashkey',
-            index=models.Index(fields=['key', 'image', 'phash'], name='images_hashkey_key_idx'),
+            model_name="imagehashkey",
+            index=models.Index(fields=["key", "image", "phash"], name="images_hashkey_key_idx"),
         ),
         migrations.RunPython(normalise_addresses, migrations.RunPython.noop),
     ]

@@ -91,5 +91,10 @@ def picture(image, kind: str = "list", index: int = 0, page: int = 1, css: str =
     width, height = thumb.width or image.width, thumb.height or image.height
     size = format_html(' width="{}" height="{}"', width, height) if width and height else ""
     return format_html(
-        '<img class="{} pic-old" src="{}"{} alt="{}"{}>', classes, thumb.url, size, image.alt, loading
+        '<img class="{} pic-old" src="{}"{} alt="{}"{}>',
+        classes,
+        thumb.url,
+        size,
+        image.alt,
+        loading,
     )

@@ -72,12 +72,22 @@ def test_the_same_person_may_upload_many_pictures(auth_client):
 def bad_uploads():
     yield "empty", b"", "picture.png", "The submitted file is empty."
     yield "truncated", make_truncated_jpeg(), "cut.jpg", "The image is damaged or incomplete"
-    yield "text", b"just some text, honest", "notes.png", "That is not a JPEG, PNG, GIF, WebP, HEIC or AVIF"
+    yield (
+        "text",
+        b"just some text, honest",
+        "notes.png",
+        "That is not a JPEG, PNG, GIF, WebP, HEIC or AVIF",
+    )
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
     yield "svg", svg, "logo.png", "That is not a JPEG, PNG, GIF, WebP, HEIC or AVIF image"
     html = b"<!doctype html><title>Hi</title><script>alert(1)</script>"
     yield "html", html, "page.png", "That is not a JPEG, PNG, GIF, WebP, HEIC or AVIF image"
-    yield "bmp", make_image_bytes("BMP"), "old.png", "That is not a JPEG, PNG, GIF, WebP, HEIC or AVIF image"
+    yield (
+        "bmp",
+        make_image_bytes("BMP"),
+        "old.png",
+        "That is not a JPEG, PNG, GIF, WebP, HEIC or AVIF image",
+    )
     bomb = make_png_bomb(20_000, 20_000)
     yield "png bomb", bomb, "bomb.png", "The image is too large (over 40,000,000 pixels)"
     gif = make_gif_bomb(6000, 6600, frames=100)
