@@ -8,7 +8,7 @@ EVENTS_PORT ?= 8001
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bookmarks
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: run serve worker events bench-live scale-check test test-sqlite test-pg test-e2e lint typecheck format chromium nginx collectstatic demo bench clean
+.PHONY: run serve worker events bench-live bench-similar bench-image-cost scale-check test test-sqlite test-pg test-e2e lint typecheck format chromium nginx collectstatic demo bench clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -115,5 +115,11 @@ bench: $(BIN)/.installed
 
 ## The event process with 1,000 idle SSE connections: event latency p50/p95 and its memory;
 ## writes bench/live-results.md (see bench/live.py).
+bench-similar: $(BIN)/.installed
+	$(BIN)/python -m bench.similar
+
+bench-image-cost: $(BIN)/.installed
+	$(BIN)/python -m bench.image_cost
+
 bench-live: $(BIN)/.installed
 	$(BIN)/python -m bench.live

@@ -8,8 +8,12 @@ class AccountConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
+        from bookmarks.deletion import register_file_reference
+
         from . import signals
         from .models import Profile
+
+        register_file_reference("account.Profile", "photo")
 
         user = settings.AUTH_USER_MODEL
         pre_delete.connect(signals.user_deleting, sender=user, dispatch_uid="account_user_deleting")

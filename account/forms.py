@@ -164,7 +164,7 @@ class ProfileEditForm(forms.ModelForm):
     photo = forms.FileField(
         required=False,
         widget=PhotoInput(attrs={"accept": ACCEPTED_PHOTO_TYPES}),
-        help_text="JPEG, PNG, GIF or WebP.",
+        help_text="JPEG, PNG, GIF, WebP, HEIC or AVIF.",
     )
 
     class Meta:

@@ -22,8 +22,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from actions.services import delete_actions_targeting
-from bookmarks.deletion import DeletionBatch, batch_for, close_batch
-from bookmarks.thumbnails import delete_pictures
+from bookmarks.deletion import DeletionBatch, batch_for, close_batch, delete_unused_pictures
 from images import ranking
 from images.models import Image
 from images.services import recount_likes
@@ -80,12 +79,8 @@ def user_deleted(sender, instance, origin=None, **kwargs):
 
 
 def delete_unused_photos(pictures: list[tuple[str, dict]]) -> None:
-    """Remove these (photo, thumbnails) unless a profile still shows the photo."""
-    names = {name for name, _ in pictures}
-    if not names:
-        return
-    shown = set(Profile.objects.filter(photo__in=names).values_list("photo", flat=True))
-    delete_pictures([(name, thumbs) for name, thumbs in pictures if name not in shown])
+    """Remove these (photo, thumbnails) unless a row still shows the photo."""
+    delete_unused_pictures(pictures)
 
 
 def profile_saving(sender, instance, raw=False, update_fields=None, **kwargs):

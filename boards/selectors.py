@@ -19,7 +19,8 @@ PICKER_BOARDS = 200
 
 GRID_IMAGE_FIELDS = (
     "image__id", "image__slug", "image__title", "image__alt_text", "image__image",
-    "image__thumbnails", "image__total_likes", "image__created",
+    "image__thumbnails", "image__total_likes", "image__created", "image__derivatives",
+    "image__width", "image__height", "image__colour",
     "image__user__id", "image__user__username", "image__user__first_name",
     "image__user__last_name",
 )  # fmt: skip

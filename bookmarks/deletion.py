@@ -58,3 +58,47 @@ def close_batch(name: str, instance, origin) -> None:
     if batch is not None and not batch.closed:
         batch.closed = True
         batch.in_transaction()
+
+
+# --- stored files that rows share --------------------------------------------------------------
+# A stored file may be shown by several rows (two people who saved the same bytes share one
+# content-addressed original, see images.files; demo rows share their pictures). Before a file
+# goes, every field that can name one is asked whether a row still does: the one answer to
+# "is this name still referenced", for every deletion and rename path.
+
+_FILE_REFERENCES: list[tuple[str, str]] = []  # ("app_label.Model", field name)
+
+
+def register_file_reference(model_label: str, field_name: str) -> None:
+    """Declare that `model_label`'s `field_name` (a FileField) names stored files (from an
+    AppConfig.ready())."""
+    if (model_label, field_name) not in _FILE_REFERENCES:
+        _FILE_REFERENCES.append((model_label, field_name))
+
+
+def names_in_use(names) -> set[str]:
+    """Which of these stored names some row still references (one query per registered field,
+    whatever the number of names)."""
+    from django.apps import apps
+
+    wanted = {name for name in names if name}
+    used: set[str] = set()
+    for label, field in _FILE_REFERENCES:
+        if not wanted - used:
+            break
+        model = apps.get_model(label)
+        lookup = {f"{field}__in": sorted(wanted - used)}
+        used.update(model._default_manager.filter(**lookup).values_list(field, flat=True))
+    return used
+
+
+def delete_unused_pictures(pictures) -> None:
+    """Remove each (name, files drawn from it) whose name no row references any more: the
+    original and every thumbnail or derivative named with it. For after the commit."""
+    from bookmarks.thumbnails import delete_pictures
+
+    pictures = [(name, derived) for name, derived in pictures if name]
+    if not pictures:
+        return
+    used = names_in_use(name for name, _ in pictures)
+    delete_pictures([(name, derived) for name, derived in pictures if name not in used])

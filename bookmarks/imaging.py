@@ -1,6 +1,7 @@
 """The one gate for every image that enters the site (fetched, uploaded, profile photo).
 
-`validate_image(content)` says whether bytes are a whole JPEG, PNG, GIF or WebP within our
+`validate_image(content)` says whether bytes are a whole JPEG, PNG, GIF, WebP, HEIC or AVIF
+within our
 caps, and returns what it found (`ImageInfo`: the real format, the extension that goes with
 it, size, frame count); otherwise it raises `ImageError` with a reason a person can read.
 
@@ -30,15 +31,39 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+import pillow_heif
 from django.conf import settings
-from PIL import GifImagePlugin, Image, JpegImagePlugin, PngImagePlugin, WebPImagePlugin
+from PIL import (
+    AvifImagePlugin,
+    GifImagePlugin,
+    Image,
+    JpegImagePlugin,
+    PngImagePlugin,
+    WebPImagePlugin,
+)
 
-# Imported here, in the parent, so a forked child never has to import anything.
-_PLUGINS = (GifImagePlugin, JpegImagePlugin, PngImagePlugin, WebPImagePlugin)
+# Imported here, in the parent, so a forked child never has to import anything. HEIC/HEIF
+# (phones' default) comes from pillow-heif; AVIF is Pillow's own.
+pillow_heif.register_heif_opener()
+_PLUGINS = (AvifImagePlugin, GifImagePlugin, JpegImagePlugin, PngImagePlugin, WebPImagePlugin)
 
 # Pillow's format name -> file extension. Only these are accepted.
-EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
-CONTENT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+EXTENSIONS = {
+    "JPEG": "jpg",
+    "PNG": "png",
+    "GIF": "gif",
+    "WEBP": "webp",
+    "HEIF": "heic",
+    "AVIF": "avif",
+}
+CONTENT_TYPES = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "GIF": "image/gif",
+    "WEBP": "image/webp",
+    "HEIF": "image/heic",
+    "AVIF": "image/avif",
+}
 # Pillow's JPEG opener calls a JPEG that carries extra pictures (many phone cameras write
 # them) "MPO"; it is a JPEG to everyone else.
 _FORMAT_ALIASES = {"MPO": "JPEG"}
@@ -52,9 +77,13 @@ class Messages:
 
     EMPTY = "The file is empty"
     TOO_BIG = "The file is larger than {limit}"
-    UNSUPPORTED = "That is not a JPEG, PNG, GIF or WebP image"
+    UNSUPPORTED = "That is not a JPEG, PNG, GIF, WebP, HEIC or AVIF image"
     DAMAGED = "The image is damaged or incomplete"
     TOO_MANY_PIXELS = "The image is too large ({width}×{height} pixels)"
+    TOO_NARROW = (
+        "The image is too long and thin ({width}×{height} pixels; one side may be at most "
+        "{limit} times the other)"
+    )
     TOO_MANY_PIXELS_FOR_PILLOW = "The image is too large (over {limit} pixels)"
     TOO_MANY_FRAMES = "The animation has too many frames ({frames}; at most {limit})"
     TOO_MUCH_ANIMATION = (
@@ -93,6 +122,7 @@ class Limits:
     max_pixels: int
     max_frames: int
     max_total_pixels: int
+    max_aspect: int
     memory_bytes: int
     seconds: float
 
@@ -103,6 +133,7 @@ class Limits:
             max_pixels=settings.IMAGE_MAX_PIXELS,
             max_frames=settings.IMAGE_MAX_FRAMES,
             max_total_pixels=settings.IMAGE_MAX_TOTAL_PIXELS,
+            max_aspect=settings.IMAGE_MAX_ASPECT,
             memory_bytes=settings.IMAGE_WORK_MEMORY_MB * 1024 * 1024,
             seconds=settings.IMAGE_WORK_SECONDS,
         )
@@ -118,7 +149,8 @@ configure_pillow(settings.IMAGE_MAX_PIXELS)
 
 
 def validate_image(content: bytes, *, max_bytes: int | None = None) -> ImageInfo:
-    """Return what `content` is if it is a whole JPEG, PNG, GIF or WebP within the caps (every
+    """Return what `content` is if it is a whole JPEG, PNG, GIF, WebP, HEIC or AVIF within the
+    caps (every
     frame decoded, in a contained child process); else raise ImageError."""
     limits = Limits.from_settings(max_bytes=max_bytes)
     check_size(len(content), limits)
@@ -150,6 +182,10 @@ def open_checked(content: bytes, limits: Limits) -> tuple[Image.Image, ImageInfo
         width, height = image.size
         if width * height > limits.max_pixels:
             raise ImageError(Messages.TOO_MANY_PIXELS.format(width=width, height=height))
+        if max(width, height) > limits.max_aspect * max(1, min(width, height)):
+            raise ImageError(
+                Messages.TOO_NARROW.format(width=width, height=height, limit=limits.max_aspect)
+            )
         # GIF counts its frames by skipping their data; PNG and WebP read it from a header.
         frames = getattr(image, "n_frames", 1)
         if frames > limits.max_frames:

@@ -87,6 +87,8 @@ IMAGE_FETCH_MAX_BYTES = int(os.environ.get("IMAGE_FETCH_MAX_BYTES", 10 * 1024 * 
 # The ceiling around decoding and thumbnailing one image (a child process; bookmarks.imaging).
 IMAGE_WORK_MEMORY_MB = int(os.environ.get("IMAGE_WORK_MEMORY_MB", 512))
 IMAGE_WORK_SECONDS = float(os.environ.get("IMAGE_WORK_SECONDS", 10))
+# The served derivatives (WebP/AVIF at several widths) are drawn by a background job.
+IMAGE_DERIVATIVE_SECONDS = float(os.environ.get("IMAGE_DERIVATIVE_SECONDS", 60))
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 5))
 LOGIN_COOLOFF_MINUTES = int(os.environ.get("LOGIN_COOLOFF_MINUTES", 15))
 LOGIN_CLIENT_FAILURE_LIMIT = int(os.environ.get("LOGIN_CLIENT_FAILURE_LIMIT", 20))
@@ -369,6 +371,7 @@ SESSION_CACHE_ALIAS = "sessions"
 IMAGE_MAX_BYTES = IMAGE_FETCH_MAX_BYTES  # uploads get the same byte cap as downloads
 IMAGE_MAX_PIXELS = 40_000_000  # per frame; also Pillow's MAX_IMAGE_PIXELS
 IMAGE_MAX_FRAMES = 1000
+IMAGE_MAX_ASPECT = 30  # one side at most 30 times the other (a 1×100,000 strip is refused)
 IMAGE_MAX_TOTAL_PIXELS = 200_000_000  # frames × pixels: at most 800 MB decoded, in all
 
 # --- Image fetching --------------------------------------------------------------------------

@@ -1,10 +1,9 @@
 """Demo pictures and avatars: drawn with Pillow (no download), stored once under `demo/`.
 
 A small pool of pictures is drawn and stored with its thumbnails; many demo Image rows then
-point at the same file names and thumbnails JSON. That sharing is the demo's alone (a bookmark
-always stores its own file), so the demo keeps it safe itself: `keep_shared_files` (connected
-in DemoConfig.ready) stops the core delete path from removing a demo file when one demo image
-is deleted (admin, shell), and `seed_demo --reset` removes the whole `demo/` folder at once.
+point at the same file names and thumbnails JSON. The core delete path removes a file only
+when no row references it any more (bookmarks.deletion), so deleting one demo image (admin,
+shell) keeps the files the others show; `seed_demo --reset` removes the whole `demo/` folder.
 """
 
 import io
@@ -154,12 +153,3 @@ def store_avatars(rng: random.Random, count: int, bar=None) -> list[tuple[str, d
 
 def is_demo_file(name: str) -> bool:
     return name.startswith(FILES_DIR + "/")
-
-
-def keep_shared_files(sender, instance: Image, **kwargs) -> None:
-    """pre_delete of an Image: a demo image's files are shared with other demo rows, so hide
-    them from the core clean-up (images.signals.image_deleted), which then deletes no file.
-    They go all at once with `seed_demo --reset` (delete_demo_files)."""
-    if instance.image and is_demo_file(instance.image.name):
-        instance.image = ""
-        instance.thumbnails = {}

@@ -6,8 +6,12 @@ class ImagesConfig(AppConfig):
     name = "images"
 
     def ready(self):
+        from bookmarks.deletion import register_file_reference
+
         from . import signals
         from .models import Image
+
+        register_file_reference("images.Image", "image")
 
         m2m_changed.connect(
             signals.users_like_changed,

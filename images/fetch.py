@@ -164,7 +164,7 @@ def check_url(url: str) -> str:
 
 
 def download_image(url: str) -> FetchedImage:
-    """Download `url` and return it as a verified JPEG, PNG, GIF or WebP image.
+    """Download `url` and return it as a verified JPEG, PNG, GIF, WebP, HEIC or AVIF image.
 
     Raises FetchError (never returns None) when the address is refused or unreachable, the
     server misbehaves, the limits are passed or the bytes are not a whole, supported image.

@@ -8,7 +8,9 @@ from .services import Upload
 from .tags import MAX_TAGS_PER_IMAGE, parse_tags
 
 MAX_ID = 2**63 - 1
-ACCEPTED_TYPES = "image/jpeg,image/png,image/gif,image/webp"
+ACCEPTED_TYPES = (
+    "image/jpeg,image/png,image/gif,image/webp,image/heic,image/heif,image/avif,.heic,.heif"
+)
 
 
 class ImageCreateForm(forms.ModelForm):
@@ -26,7 +28,7 @@ class ImageCreateForm(forms.ModelForm):
         label="…or a file from your device",
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_TYPES}),
-        help_text="JPEG, PNG, GIF or WebP. Drop a file here or paste an image.",
+        help_text="JPEG, PNG, GIF, WebP, HEIC or AVIF. Drop a file here or paste an image.",
     )
 
     # The page the image was found on (filled in by the bookmarklet); never fetched.

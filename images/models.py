@@ -18,6 +18,9 @@ class Status(models.TextChoices):
     SAVING = "saving", "Saving"
     READY = "ready", "Ready"
     FAILED = "failed", "Failed"
+    # Stored, but held for its owner's choice: it looks like an image they saved (see
+    # images.dedupe). "Save anyway" makes it READY; "Go to it" removes it.
+    SIMILAR = "similar", "Looks like one you saved"
 
 
 def visible_q(viewer, prefix: str = "") -> models.Q:
@@ -69,6 +72,22 @@ class Image(models.Model):
         default=False,
         help_text="Only you will see it: not in lists, feeds, rankings or other people's boards.",
     )
+    # What finds duplicates (images.dedupe): the address's key, the SHA-256 of the bytes as they
+    # came, and the 64-bit dHash (signed). Empty/None on rows saved before they existed.
+    url_normalized = models.CharField(max_length=2000, blank=True, editable=False)
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    phash = models.BigIntegerField(null=True, blank=True, editable=False)
+    # The image this save repeats (same bytes: the save failed; looks alike: held as SIMILAR).
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    # Upright size, dominant colour (the placeholder while it loads) and the served
+    # derivatives: {"webp": [{"name", "width", "height"}, ...], "avif": [...]}. Rows saved
+    # before them have none and show their thumbnails.
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    colour = models.CharField(max_length=7, blank=True, editable=False)
+    derivatives = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ImageQuerySet.as_manager()
 
@@ -91,6 +110,9 @@ class Image(models.Model):
                 condition=models.Q(status="ready", private=False),
                 name="images_public_newest_idx",
             ),
+            models.Index(fields=["user", "url_normalized"], name="images_user_url_norm_idx"),
+            models.Index(fields=["user", "sha256"], name="images_user_sha256_idx"),
+            models.Index(fields=["user", "phash"], name="images_user_phash_idx"),
         ]
         constraints = [
             # A person bookmarks an address once; uploads (no address) are each their own.
@@ -139,6 +161,22 @@ class Image(models.Model):
     @property
     def detail_thumbnail(self):
         return thumbnail_for(self.thumbnails, "detail", self.image)
+
+
+class ImageHashKey(models.Model):
+    """One band of an image's perceptual hash, for the multi-index look-up of images.dedupe:
+    every image with a hash has four rows (key = band × 65,536 + the band's 16 bits), and
+    keeps its whole hash here too, so candidates are checked without reading the images."""
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="+")
+    key = models.IntegerField()
+    phash = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "image", "phash"], name="images_hashkey_key_idx")]
+
+    def __str__(self):
+        return f"{self.image_id}:{self.key}"
 
 
 class TaggedImage(TaggedItemBase):

@@ -15,7 +15,7 @@ from .tags import is_tag
 IMAGES_PER_PAGE = 8
 # The columns the image grid (shared/_image_grid_items.html) draws.
 GRID_FIELDS = ("id", "slug", "title", "alt_text", "image", "thumbnails", "total_likes", "created",
-               "status", "failure")  # fmt: skip
+               "status", "failure", "derivatives", "width", "height", "colour")  # fmt: skip
 LIKERS_SHOWN = 24
 
 
@@ -52,7 +52,7 @@ def image_detail(image_id: int, *, viewer=None):
         liked = Exists(likes)
     else:
         liked = Value(False)
-    images = Image.objects.visible_to(viewer).select_related("user__profile")
+    images = Image.objects.visible_to(viewer).select_related("user__profile", "duplicate_of")
     return images.annotate(liked=liked).get(pk=image_id)
 
 

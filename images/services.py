@@ -1,34 +1,31 @@
 import logging
 from collections.abc import Iterable
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
-from django.utils.text import slugify
 
 from actions.models import Verb
 from actions.services import create_action
 from bookmarks import jobs, privacy
+from bookmarks.deletion import delete_unused_pictures
 from bookmarks.http import Refused
-from bookmarks.imaging import ImageError, ImageInfo
+from bookmarks.imaging import ImageError, ImageInfo, validate_image
 from bookmarks.ratelimit import RateLimited
 from bookmarks.social import Happening, announce
-from bookmarks.storage import PRIVATE_ROOT, is_private_name
-from bookmarks.thumbnails import delete_thumbnails, render_thumbnails, store_thumbnails
+from bookmarks.storage import is_private_name
+from bookmarks.thumbnails import DerivedFiles, Picture, render_picture
 
+from . import dedupe, files
 from .fetch import FetchError, download_image
 from .models import THUMBNAIL_ALIASES, Image, Status
-from .visibility import private_upload_name, set_image_private
-
-JOB_FOLDER_SALT = "images.services.private-job-folder"
+from .visibility import set_image_private
 
 logger = logging.getLogger(__name__)
 
@@ -52,9 +49,35 @@ class Upload:
 
 
 def existing_bookmark(*, user, url: str) -> Image | None:
+    """The person's image saved from this address (compared normalised, images.dedupe)."""
     if not url:
         return None  # uploads have no address: each one is a bookmark of its own
-    return Image.objects.filter(user=user, url=url).first()
+    found = dedupe.find_duplicate(user, url=url)
+    return found.image if found is not None else None
+
+
+@dataclass(frozen=True)
+class _Stored:
+    name: str
+    files: DerivedFiles
+    picture: Picture
+
+    def fields(self) -> dict:
+        """The row's columns for this stored picture."""
+        return {
+            "image": self.name,
+            "thumbnails": self.files.thumbnails,
+            "derivatives": self.files.derivatives,
+            "width": self.picture.width,
+            "height": self.picture.height,
+            "colour": self.picture.colour,
+            "phash": self.picture.phash,
+        }
+
+
+def _store(content: bytes, extension: str, sha256: str, picture: Picture, *, private: bool):
+    name = files.original_name(sha256, extension, private=private)
+    return _Stored(name, files.store_picture(name, content, picture), picture)
 
 
 def bookmark_image(
@@ -67,17 +90,22 @@ def bookmark_image(
     alt_text: str = "",
     page_url: str = "",
     private: bool = False,
+    save_anyway: bool = False,
 ) -> Image:
-    """Store a picture with its thumbnails and record the action: the image at `url`
-    (downloaded safely, see images.fetch), or a validated `upload` (then `url` stays empty).
-    `page_url` is the web page it was found on (kept as its source, never fetched). A
-    `private` image is seen by its owner only: its files go under an unguessable folder
-    (images.visibility) and its action is shown to nobody.
+    """Store a picture with its thumbnails and derivatives and record the action: the image at
+    `url` (downloaded safely, see images.fetch), or a validated `upload` (with `url`, the address
+    it came from, when an importer knows it). `page_url` is the web page it was found on (kept
+    as its source, never fetched). A `private` image is seen by its owner only: its files get
+    unguessable names of their own (images.files, bookmarks.storage) and its action is shown
+    to nobody.
 
-    Raises FetchError or ImageError with a user-readable reason, AlreadyBookmarked when this
-    user saved this URL before, or StoreError when storing failed. Every file is made before
-    the transaction, which holds only the row writes; a failure leaves no file without a row
-    nor a row without a file.
+    Duplicates (images.dedupe): the same address or bytes as one of the person's images raises
+    AlreadyBookmarked; a picture that looks like one of theirs is stored but held (status
+    SIMILAR, `duplicate_of` set) for them to choose, unless `save_anyway`.
+
+    Raises FetchError or ImageError with a user-readable reason, or StoreError when storing
+    failed. Every file is made before the transaction, which holds only the row writes; a
+    failure leaves no file without a row nor a row without a file (shared files stay).
     """
     if upload is None:
         existing = existing_bookmark(user=user, url=url)
@@ -86,32 +114,39 @@ def bookmark_image(
         fetched = download_image(url)  # network I/O and a full decode, in a child process
         content, extension = fetched.content, fetched.extension
     else:
-        url, content, extension = "", upload.content, upload.info.extension
-    rendered = render_thumbnails(content, THUMBNAIL_ALIASES)  # in a child process, too
+        content, extension = upload.content, upload.info.extension
+    sha256 = dedupe.fingerprint(content)
+    same = dedupe.find_duplicate(user, url=url, sha256=sha256)
+    if same is not None:
+        raise AlreadyBookmarked(same.image)
+    picture = render_picture(content, THUMBNAIL_ALIASES)  # in a child process, too
+    similar = None if save_anyway else dedupe.find_duplicate(user, phash=picture.phash)
     image = Image(
         user=user,
         title=title,
         url=url,
+        url_normalized=dedupe.normalise_url(url),
+        sha256=sha256,
         description=description,
         alt_text=alt_text,
         page_url=page_url,
         private=private,
+        status=Status.SIMILAR if similar else Status.READY,
+        duplicate_of=similar.image if similar else None,
     )
-    stem = slugify(title)[:60].strip("-") or "image"
-    stored_names = []
+    stored = None
     try:
-        if private:
-            name = private_upload_name(f"{stem}.{extension}")
-            image.image.name = default_storage.save(name, ContentFile(content))
-        else:
-            image.image.save(f"{stem}.{extension}", ContentFile(content), save=False)
-        stored_names.append(image.image.name)
-        image.thumbnails = store_thumbnails(image.image.name, rendered)
+        stored = _store(content, extension, sha256, picture, private=image.private)
+        for field, value in stored.fields().items():
+            setattr(image, field, value)
         with transaction.atomic():
             image.save()
-            create_action(user, Verb.BOOKMARKED, image, public=not private)
+            dedupe.file_hash(image)
+            if image.is_ready:
+                create_action(user, Verb.BOOKMARKED, image, public=not image.private)
+            transaction.on_commit(partial(queue_derivatives, image.pk))
     except Exception as error:
-        _discard_files(image, stored_names)
+        _discard_files(stored)
         if isinstance(error, IntegrityError):
             # Saved by a concurrent request of the same user a moment ago.
             existing = existing_bookmark(user=user, url=url)
@@ -120,9 +155,34 @@ def bookmark_image(
         logger.exception("Could not store a bookmarked image (%s)", url or "upload")
         raise StoreError("We could not save the image just now. Please try again.") from error
     except BaseException:
-        _discard_files(image, stored_names)
+        _discard_files(stored)
         raise
     return image
+
+
+def import_image(
+    *,
+    user,
+    content: bytes,
+    title: str,
+    url: str = "",
+    description: str = "",
+    alt_text: str = "",
+    page_url: str = "",
+) -> Image:
+    """For importers: bytes they hold, through the same gate and the same duplicate checks as
+    every save (bookmarks.imaging, images.dedupe). Raises ImageError for bytes we refuse,
+    AlreadyBookmarked for a repeat; a look-alike is held (status SIMILAR) for its owner."""
+    upload = Upload(content=content, info=validate_image(content))
+    return bookmark_image(
+        user=user,
+        title=title,
+        url=url,
+        upload=upload,
+        description=description,
+        alt_text=alt_text,
+        page_url=page_url,
+    )
 
 
 SAVE_FAILED = "We could not save the image just now. Please try again."
@@ -158,6 +218,7 @@ def queue_bookmark(
         user=user,
         title=title,
         url=url,
+        url_normalized=dedupe.normalise_url(url),
         description=description,
         alt_text=alt_text,
         page_url=page_url,
@@ -227,10 +288,15 @@ def remove_bookmark(*, user, image_id: int) -> None:
 
 
 def save_bookmark(image_id: int) -> None:
-    """The job: download the image of a SAVING row, store it and its thumbnails, and make it
-    READY (recording the 'bookmarked' action then). Idempotent, for at-least-once delivery:
-    a row that is gone or no longer SAVING is left alone, and the files have names fixed by
-    the row, so a run after a killed one replaces what that one left (one set of files).
+    """The job: download the image of a SAVING row, store it, its thumbnails and derivatives
+    (an upload's derivatives have a job of their own, `make_derivatives`),
+    and make it READY (recording the 'bookmarked' action then). Idempotent, for at-least-once
+    delivery: a row that is gone or no longer SAVING is left alone, and the files' names come
+    from the bytes (images.files), so a run after a killed one reuses what that one left.
+
+    Duplicates (images.dedupe): bytes the person saved already fail the row with "You saved
+    this already" (`duplicate_of` links to theirs); a look-alike is stored but held (SIMILAR)
+    for them to choose on the Saving card.
 
     A transient failure (network, 5xx) raises jobs.Transient while tries are left; any other
     failure, or the last try, marks the row FAILED with the reason for its owner.
@@ -240,54 +306,128 @@ def save_bookmark(image_id: int) -> None:
         return  # removed meanwhile, or done by an earlier delivery
     try:
         fetched = download_image(image.url)  # a full decode, in a contained child process
-        rendered = render_thumbnails(fetched.content, THUMBNAIL_ALIASES)  # in a child too
+        sha256 = dedupe.fingerprint(fetched.content)
+        same = dedupe.find_duplicate(image.user, sha256=sha256, exclude=image.pk)
+        if same is not None:
+            Image.objects.filter(pk=image_id, status=Status.SAVING).update(
+                status=Status.FAILED, failure=ALREADY_SAVED, duplicate_of=same.image
+            )
+            return
+        picture = render_picture(fetched.content, THUMBNAIL_ALIASES)  # in a child too
     except (FetchError, ImageError) as error:
         if getattr(error, "transient", False) and jobs.tries_left():
             raise jobs.Transient(error.message) from error
         _mark_failed(image_id, error.message)
         return
-    stem = slugify(image.title)[:60].strip("-") or "image"
-    folder = f"images/{image.created:%Y/%m/%d}"
-    if image.private:  # unguessable, yet the same for every delivery of this job
-        folder = f"{PRIVATE_ROOT}/{salted_hmac(JOB_FOLDER_SALT, image.pk).hexdigest()[:32]}"
-    prefix = f"{image.pk}-"
-    _remove_leftovers(folder, prefix)
-    name = default_storage.save(
-        f"{folder}/{prefix}{stem}.{fetched.extension}", ContentFile(fetched.content)
-    )
-    stored = Image(pk=image.pk)
-    stored.image.name = name
+    similar = dedupe.find_duplicate(image.user, phash=picture.phash, exclude=image.pk)
+    picture = _with_derivatives(fetched.content, picture)
+    stored = None
     try:
-        stored.thumbnails = store_thumbnails(name, rendered)
+        stored = _store(fetched.content, fetched.extension, sha256, picture, private=image.private)
+        status = Status.SIMILAR if similar else Status.READY
         with transaction.atomic():
             row = Image.objects.select_for_update().filter(pk=image_id, status=Status.SAVING)
             if not row.exists():  # removed while we worked: keep nothing
                 raise _Gone
-            row.update(image=name, thumbnails=stored.thumbnails, status=Status.READY, failure="")
+            row.update(
+                **stored.fields(),
+                sha256=sha256,
+                status=status,
+                failure="",
+                duplicate_of=similar.image if similar else None,
+            )
             image.refresh_from_db()
-            create_action(image.user, Verb.BOOKMARKED, image, public=not image.private)
-            if image.private != is_private_name(name):  # its privacy changed while saving
+            dedupe.file_hash(image)
+            if status == Status.READY:
+                create_action(image.user, Verb.BOOKMARKED, image, public=not image.private)
+            if image.private != is_private_name(stored.name):  # privacy changed while saving
                 transaction.on_commit(lambda: set_image_private(image=image, private=image.private))
     except _Gone:
-        _discard_files(stored, [name])
+        _discard_files(stored)
     except BaseException:
-        _discard_files(stored, [name])
+        _discard_files(stored)
         raise
+
+
+ALREADY_SAVED = "You saved this already."
+
+
+def _with_derivatives(content: bytes, picture: Picture) -> Picture:
+    """`picture` with its served derivatives, drawn in a contained child of their own (its own
+    time and memory ceiling); when that is refused, `picture` as it was: the image is still
+    saved and shows its thumbnails."""
+    try:
+        drawn = render_picture(content, (), derivatives=True)
+    except ImageError as error:
+        logger.warning("No derivatives for a bookmarked image: %s", error.message)
+        return picture
+    return replace(picture, derivatives=drawn.derivatives)
+
+
+def queue_derivatives(image_id: int) -> None:
+    jobs.enqueue(make_derivatives, image_id, job_id=f"derivatives-{image_id}")
+
+
+def make_derivatives(image_id: int) -> None:
+    """The job that draws an image's served derivatives (WebP, and AVIF where Pillow writes
+    it, at several widths; no EXIF or GPS) from its stored original, in a contained child, and
+    records them on the row. Until it has run (and for rows older than it) pages show the
+    thumbnails. Idempotent: a row that has them, or another row showing the same original
+    that has them, costs no drawing. An image refused now is left with its thumbnails."""
+    image = Image.objects.filter(pk=image_id).only("id", "image", "derivatives").first()
+    if image is None or not image.image or image.derivatives:
+        return
+    twin = (
+        Image.objects.filter(image=image.image.name)
+        .exclude(derivatives={})
+        .values_list("derivatives", "width", "height", "colour")
+        .first()
+    )
+    if twin is not None:
+        derivatives, width, height, colour = twin
+    else:
+        with image.image.open("rb") as source:
+            content = source.read()
+        try:
+            picture = render_picture(content, (), derivatives=True)
+        except ImageError as error:
+            logger.warning("No derivatives for image %s: %s", image_id, error.message)
+            return
+        derivatives = files.store_picture(image.image.name, content, picture).derivatives
+        width, height, colour = picture.width, picture.height, picture.colour
+    Image.objects.filter(pk=image_id, derivatives={}).update(
+        derivatives=derivatives, width=width, height=height, colour=colour
+    )
+
+
+def keep_similar(*, user, image_id: int) -> Image:
+    """ "Save anyway": the person's held look-alike becomes READY (and is announced). Refused
+    when it is not held."""
+    image = owned_image(user=user, image_id=image_id)
+    with transaction.atomic():
+        updated = Image.objects.filter(pk=image.pk, status=Status.SIMILAR).update(
+            status=Status.READY, duplicate_of=None
+        )
+        if not updated:
+            raise Refused("This image is not waiting for your choice.")
+        image.status, image.duplicate_of = Status.READY, None
+        create_action(user, Verb.BOOKMARKED, image, public=not image.private)
+    return image
+
+
+def discard_similar(*, user, image_id: int) -> Image | None:
+    """ "Go to it": the person's held look-alike is removed; returns the image it looked like
+    (None if that one is gone meanwhile). Refused when it is not held."""
+    image = owned_image(user=user, image_id=image_id)
+    if image.status != Status.SIMILAR:
+        raise Refused("This image is not waiting for your choice.")
+    other = image.duplicate_of
+    image.delete()
+    return other
 
 
 class _Gone(Exception):
     pass
-
-
-def _remove_leftovers(folder: str, prefix: str) -> None:
-    """Delete files an earlier, killed run of the same job left (named `<id>-…`)."""
-    try:
-        _, files = default_storage.listdir(folder)
-    except (FileNotFoundError, NotADirectoryError):
-        return
-    for file_name in files:
-        if file_name.startswith(prefix):
-            default_storage.delete(f"{folder}/{file_name}")
 
 
 def _mark_failed(image_id: int, reason: str) -> None:
@@ -301,11 +441,13 @@ def give_up_bookmark(image_id: int) -> None:
     _mark_failed(image_id, SAVE_FAILED)
 
 
-def _discard_files(image: Image, stored_names: list[str]) -> None:
+def _discard_files(stored: "_Stored | None") -> None:
+    """Remove what a failed save stored, unless a row shows it (shared, content-addressed)."""
+    if stored is None:
+        return
     try:
-        delete_thumbnails(image.thumbnails or {})
-        for name in stored_names:
-            image.image.storage.delete(name)
+        derived = files.derived_names(stored.files.thumbnails, stored.files.derivatives)
+        delete_unused_pictures([(stored.name, derived)])
     except OSError:
         logger.exception("Could not remove the files of a failed bookmark")
 

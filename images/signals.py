@@ -1,10 +1,10 @@
 """Bookkeeping that must follow every write path (views, admin, shell)."""
 
 from actions.services import delete_actions_targeting
-from bookmarks.deletion import DeletionBatch, batch_for, close_batch
-from bookmarks.thumbnails import delete_pictures
+from bookmarks.deletion import DeletionBatch, batch_for, close_batch, delete_unused_pictures
 
 from . import ranking
+from .files import derived_names
 from .models import Image
 from .services import recount_likes
 
@@ -39,9 +39,11 @@ class _ImageDeletion(DeletionBatch):
         delete_actions_targeting(Image, ids=self.pks)
 
     def after_commit(self) -> None:
-        # Read the files only now: a pre_delete receiver that ran after ours may have taken
-        # them off the row (the demo app does, for the pictures its rows share).
-        delete_pictures([(i.image.name, i.thumbnails or {}) for i in self.images if i.image])
+        # Files that another row still shows stay (two people's same bytes share one stored
+        # original, images.files; demo rows share theirs): bookmarks.deletion asks.
+        delete_unused_pictures(
+            [(i.image.name, derived_names(i.thumbnails, i.derivatives)) for i in self.images]
+        )
         ranking.forget_images(self.pks)
 
 

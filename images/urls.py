@@ -19,4 +19,6 @@ urlpatterns = [
     path("status/<int:id>/", views.image_status, name="status"),
     path("retry/", views.image_retry, name="retry"),
     path("remove/", views.image_remove, name="remove"),
+    path("keep/", views.image_keep, name="keep"),
+    path("discard/", views.image_discard, name="discard"),
 ]

@@ -15,6 +15,7 @@ from bookmarks.paging import past_the_end
 from bookmarks.ratelimit import Busy, RateLimited, hit, one_at_a_time
 
 from . import hooks, ranking, selectors, viewers
+from .dedupe import similar_images
 from .editing import delete_image, owned_image_or_404, private_by_default, update_image
 from .fetch import FetchError
 from .forms import ImageCreateForm, ImageEditForm, LikeForm, OwnImageForm, ViewerForm
@@ -23,7 +24,9 @@ from .services import (
     AlreadyBookmarked,
     StoreError,
     bookmark_image,
+    discard_similar,
     existing_bookmark,
+    keep_similar,
     like_image,
     owned_image,
     queue_bookmark,
@@ -33,6 +36,7 @@ from .services import (
 from .tags import normalise_tag
 
 BUSY_BOOKMARKING = "Your previous image is still being saved. Try again in a moment."
+ALREADY_SAVED_HERE = "You saved this already — here it is."
 
 
 @login_required
@@ -45,7 +49,7 @@ def image_create(request):
         form = ImageCreateForm(initial=initial)
         existing = existing_bookmark(user=request.user, url=form.initial["url"])
         if existing:
-            messages.info(request, "You had already bookmarked this image.")
+            messages.info(request, ALREADY_SAVED_HERE)
             return redirect(existing)
         return _create_page(request, form)
     key = str(request.user.pk)
@@ -85,7 +89,7 @@ def _bookmark(request, form):
                 private=data["private"],
             )
     except AlreadyBookmarked as already:
-        messages.info(request, "You had already bookmarked this image.")
+        messages.info(request, ALREADY_SAVED_HERE)
         return redirect(already.image)
     except (FetchError, ImageError) as error:
         form.add_error("image" if data["image"] else "url", error.message)
@@ -112,7 +116,7 @@ def image_detail(request, id, slug):
         raise Http404("No such image.") from None
     if slug != image.slug:
         return redirect(image, permanent=True)
-    if not image.is_ready:  # its owner's Saving / failed card
+    if not image.is_ready:  # its owner's Saving / failed / look-alike card
         context = {"section": "images", "image": image, "kind": "detail"}
         return render(request, "images/image/saving.html", context)
     viewer, _ = selectors.viewer_as_liker(image, request.user)
@@ -124,6 +128,7 @@ def image_detail(request, id, slug):
         "tags": selectors.tags_of(image),
         "viewer": viewer,  # with their profile: their avatar joins the likers when they like
         "total_views": ranking.record_view(request, image.id, ranked=not image.private),
+        "similar": similar_images(image, viewer=request.user),
     }
     return render(request, "images/image/detail.html", context)
 
@@ -259,4 +264,18 @@ def image_retry(request, data):
 @post_endpoint(OwnImageForm)
 def image_remove(request, data):
     remove_bookmark(user=request.user, image_id=data["id"].pk)
+    return {}
+
+
+@post_endpoint(OwnImageForm)
+def image_keep(request, data):
+    """ "Save anyway" on a held look-alike."""
+    keep_similar(user=request.user, image_id=data["id"].pk)
+    return {}
+
+
+@post_endpoint(OwnImageForm)
+def image_discard(request, data):
+    """ "Go to it": drop the held look-alike (its `next` is the image it looked like)."""
+    discard_similar(user=request.user, image_id=data["id"].pk)
     return {}

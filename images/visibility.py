@@ -11,6 +11,7 @@ boards and comments follow the row. What is kept elsewhere is brought in step he
 """
 
 import posixpath
+from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -18,9 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from actions.services import set_actions_public
-from bookmarks.storage import is_private_name, new_private_folder
+from bookmarks.deletion import delete_unused_pictures
+from bookmarks.storage import is_private_name
 
-from . import ranking
+from . import files, ranking
 from .models import Image
 
 
@@ -30,31 +32,39 @@ def set_image_private(*, image: Image, private: bool) -> Image:
     (the row and the old files are then left as they were)."""
     if image.private == private and _files_match(image):
         return image
-    old_name, old_thumbs = image.image.name or "", dict(image.thumbnails or {})
-    new_name, new_thumbs = old_name, old_thumbs
-    if old_name and not _files_match(image, private=private):
-        new_name, new_thumbs = _copy_files(old_name, old_thumbs, private=private)
+    old = _Files(
+        image.image.name or "", dict(image.thumbnails or {}), dict(image.derivatives or {})
+    )
+    new = old
+    if old.name and not _files_match(image, private=private):
+        new = _copy_files(old, private=private, sha256=image.sha256)
     try:
         with transaction.atomic():
             Image.objects.filter(pk=image.pk).update(
-                private=private, image=new_name, thumbnails=new_thumbs
-            )
+                private=private, image=new.name, thumbnails=new.thumbnails,
+                derivatives=new.derivatives,
+            )  # fmt: skip
             set_actions_public(Image, ids=[image.pk], public=not private)
     except BaseException:
-        if new_name != old_name:
-            _delete_unused([new_name], new_thumbs, keep_for=None)
+        if new.name != old.name:
+            _delete_unused(new)
         raise
-    image.private, image.image.name, image.thumbnails = private, new_name, new_thumbs
-    if new_name != old_name:
-        transaction.on_commit(lambda: _delete_unused([old_name], old_thumbs, keep_for=image.pk))
+    image.private, image.image.name = private, new.name
+    image.thumbnails, image.derivatives = new.thumbnails, new.derivatives
+    if new.name != old.name:
+        transaction.on_commit(lambda: _delete_unused(old))
     pk = image.pk
     transaction.on_commit(lambda: ranking.set_ranked(pk, ranked=not private))
     return image
 
 
-def private_upload_name(file_name: str) -> str:
-    """Where a new private image's original goes (its thumbnails are written beside it)."""
-    return f"{new_private_folder()}/{posixpath.basename(file_name)}"
+@dataclass(frozen=True)
+class _Files:
+    """An image's stored files: the original, and the thumbnails and derivatives named after it."""
+
+    name: str
+    thumbnails: dict
+    derivatives: dict
 
 
 def _files_match(image: Image, *, private: bool | None = None) -> bool:
@@ -63,54 +73,50 @@ def _files_match(image: Image, *, private: bool | None = None) -> bool:
     return not name or is_private_name(name) == private
 
 
-def _copy_files(old_name: str, old_thumbs: dict, *, private: bool) -> tuple[str, dict]:
-    """Copy the original and its thumbnails to a fresh private folder (or a public dated
-    folder); returns the new name and thumbnails JSON. All or nothing."""
-    base = posixpath.basename(old_name)
-    if private:
-        target = f"{new_private_folder()}/{base}"
+def _copy_files(old: _Files, *, private: bool, sha256: str) -> _Files:
+    """Copy the original, its thumbnails and derivatives to a fresh private folder, or back to
+    the shared content-addressed name (images.files); all or nothing."""
+    extension = posixpath.splitext(old.name)[1].lstrip(".") or "jpg"
+    if private or not sha256:
+        target = (
+            files.original_name("", extension, private=True)
+            if private
+            else (f"images/{timezone.now():%Y/%m/%d}/{posixpath.basename(old.name)}")
+        )
     else:
-        target = f"images/{timezone.now():%Y/%m/%d}/{base}"
+        target = files.original_name(sha256, extension)
     made: list[str] = []
+
+    def copy(source: str, name: str) -> str:
+        with default_storage.open(source, "rb") as file:
+            content = file.read()
+        if sha256 and not private and name.startswith("images/") and default_storage.exists(name):
+            return name  # a shared file with these bytes is there already
+        written = default_storage.save(name, ContentFile(content))
+        made.append(written)
+        return written
+
+    def renamed(entry: dict, new_name: str) -> dict:
+        old_file = entry.get("name", "")
+        suffix = old_file[len(old.name) :] if old_file.startswith(old.name) else "." + old_file
+        return {**entry, "name": copy(old_file, new_name + suffix)}
+
     try:
-        new_name = _copy(old_name, target)
-        made.append(new_name)
-        new_thumbs = {}
-        for alias, info in old_thumbs.items():
-            thumb = info.get("name", "")
-            # Thumbnails are named after their original: <original>.<spec>.<ext>.
-            suffix = thumb[len(old_name) :] if thumb.startswith(old_name) else "." + thumb
-            copied = _copy(thumb, new_name + suffix)
-            made.append(copied)
-            new_thumbs[alias] = {**info, "name": copied}
+        new_name = copy(old.name, target)
+        thumbnails = {alias: renamed(info, new_name) for alias, info in old.thumbnails.items()}
+        derivatives = {
+            fmt: [renamed(entry, new_name) for entry in entries]
+            for fmt, entries in old.derivatives.items()
+        }
     except BaseException:
         for name in made:
             default_storage.delete(name)
         raise
-    return new_name, new_thumbs
+    return _Files(new_name, thumbnails, derivatives)
 
 
-def _copy(source: str, target: str) -> str:
-    with default_storage.open(source, "rb") as file:
-        content = file.read()
-    return default_storage.save(target, ContentFile(content))
-
-
-def files_in_use(names: list[str], *, exclude_pk: int | None = None) -> set[str]:
-    """Which of these original file names another image row still points at (rows may share
-    files; their thumbnails go with the original). One query."""
-    rows = Image.objects.filter(image__in=[n for n in names if n])
-    if exclude_pk is not None:
-        rows = rows.exclude(pk=exclude_pk)
-    return set(rows.values_list("image", flat=True))
-
-
-def _delete_unused(names: list[str], thumbs: dict, *, keep_for: int | None) -> None:
-    """Delete these files (an original and its thumbnails) unless another row uses them."""
-    used = files_in_use(names, exclude_pk=keep_for)
-    for name in names:
-        if name and name not in used:
-            for info in thumbs.values():
-                if info.get("name"):
-                    default_storage.delete(info["name"])
-            default_storage.delete(name)
+def _delete_unused(stored: _Files) -> None:
+    """Delete these files unless a row still uses them (bookmarks.deletion: files are shared)."""
+    delete_unused_pictures(
+        [(stored.name, files.derived_names(stored.thumbnails, stored.derivatives))]
+    )

@@ -18,6 +18,8 @@ from tests.images.imagedata import (
     make_truncated_jpeg,
 )
 
+NOT_AN_IMAGE = "That is not a JPEG, PNG, GIF, WebP, HEIC or AVIF image"
+
 pytestmark = pytest.mark.django_db
 
 
@@ -128,11 +130,11 @@ def test_photo_gets_its_extension_from_its_content(auth_client, user):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (make_image_bytes("TIFF", (120, 80)), "That is not a JPEG, PNG, GIF or WebP image"),
-        (make_image_bytes("BMP", (120, 80)), "That is not a JPEG, PNG, GIF or WebP image"),
+        (make_image_bytes("TIFF", (120, 80)), NOT_AN_IMAGE),
+        (make_image_bytes("BMP", (120, 80)), NOT_AN_IMAGE),
         (
             b'<svg xmlns="http://www.w3.org/2000/svg"/>',
-            "That is not a JPEG, PNG, GIF or WebP image",
+            NOT_AN_IMAGE,
         ),
         (make_truncated_jpeg(), "The image is damaged or incomplete"),
     ],

@@ -26,6 +26,8 @@ from tests.images.imagedata import (
     make_truncated_jpeg,
 )
 
+NOT_AN_IMAGE = "That is not a JPEG, PNG, GIF, WebP, HEIC or AVIF image"
+
 MB = 1024 * 1024
 
 
@@ -68,14 +70,14 @@ def test_animation_reports_its_frames():
     ("content", "message"),
     [
         (b"", "The file is empty"),
-        (b"just some text, honest", "That is not a JPEG, PNG, GIF or WebP image"),
+        (b"just some text, honest", NOT_AN_IMAGE),
         (
             b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>',
-            "That is not a JPEG, PNG, GIF or WebP image",
+            NOT_AN_IMAGE,
         ),
-        (b"<!doctype html><title>Hi</title>", "That is not a JPEG, PNG, GIF or WebP image"),
-        (make_image_bytes("BMP"), "That is not a JPEG, PNG, GIF or WebP image"),
-        (make_image_bytes("TIFF"), "That is not a JPEG, PNG, GIF or WebP image"),
+        (b"<!doctype html><title>Hi</title>", NOT_AN_IMAGE),
+        (make_image_bytes("BMP"), NOT_AN_IMAGE),
+        (make_image_bytes("TIFF"), NOT_AN_IMAGE),
         (make_truncated_jpeg(), "The image is damaged or incomplete"),
     ],
     ids=["empty", "text", "svg", "html", "bmp", "tiff", "truncated"],

@@ -8,6 +8,8 @@ import pytest
 from images.models import Image
 from tests.images.imagedata import make_image_bytes
 
+NOT_AN_IMAGE = "That is not a JPEG, PNG, GIF, WebP, HEIC or AVIF image"
+
 pytestmark = pytest.mark.e2e
 
 COLLECT_VIOLATIONS = """
@@ -104,7 +106,7 @@ def test_choose_a_file_and_a_bad_one_is_refused_with_the_reason(context, live_se
     assert page.locator("[data-dropzone-name]").inner_text().startswith("logo.png")
     page.get_by_role("button", name="Bookmark it!").click()
     page.wait_for_load_state("load")
-    assert "That is not a JPEG, PNG, GIF or WebP image" in page.locator(".dropzone").inner_text()
+    assert NOT_AN_IMAGE in page.locator(".dropzone").inner_text()
     assert Image.objects.count() == 0
     assert page.evaluate("window.__csp") == [] and errors == []
 

@@ -5,7 +5,7 @@ import io
 import struct
 import zlib
 
-from PIL import Image
+from PIL import Image, ImageFilter
 
 DEFAULT_COLOR = (200, 60, 40)
 
@@ -25,6 +25,21 @@ def make_noisy_jpeg(size=(300, 200)) -> bytes:
     """A JPEG whose bytes are mostly picture data, not headers (noise does not compress)."""
     buffer = io.BytesIO()
     Image.effect_noise(size, 64).convert("RGB").save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def make_picture(kind: int = 0, size=(640, 480)) -> Image.Image:
+    """A picture with structure (a Mandelbrot view; `kind` picks which), so perceptual hashes
+    of different kinds differ as photos' do."""
+    views = [(-2.0, -1.2, 0.8, 1.2), (-0.8, 0.0, -0.6, 0.2), (0.25, -0.1, 0.45, 0.1)]
+    grey = Image.effect_mandelbrot(size, views[kind % len(views)], 60 + 20 * kind)
+    picture = Image.merge("RGB", (grey, grey.point(lambda v: 255 - v), grey.rotate(180)))
+    return picture.filter(ImageFilter.GaussianBlur(max(size) / 80))  # soft, as photos are
+
+
+def make_picture_bytes(kind: int = 0, size=(640, 480), fmt="JPEG", **options) -> bytes:
+    buffer = io.BytesIO()
+    make_picture(kind, size).save(buffer, format=fmt, **options)
     return buffer.getvalue()
 
 

@@ -173,14 +173,20 @@ def test_html_served_as_an_image_is_refused(allow_loopback_fetch, httpserver, se
         b"<!doctype html><title>Hi</title>", content_type="image/png"
     )
 
-    assert fetch_error(server_url("/fake.png")) == "That is not a JPEG, PNG, GIF or WebP image"
+    assert (
+        fetch_error(server_url("/fake.png"))
+        == "That is not a JPEG, PNG, GIF, WebP, HEIC or AVIF image"
+    )
 
 
 def test_other_image_formats_are_refused(allow_loopback_fetch, httpserver, server_url):
     bmp = make_image_bytes("BMP")
     httpserver.expect_request("/x.bmp").respond_with_data(bmp, content_type="image/bmp")
 
-    assert fetch_error(server_url("/x.bmp")) == "That is not a JPEG, PNG, GIF or WebP image"
+    assert (
+        fetch_error(server_url("/x.bmp"))
+        == "That is not a JPEG, PNG, GIF, WebP, HEIC or AVIF image"
+    )
 
 
 def test_truncated_jpeg_is_damaged(allow_loopback_fetch, httpserver, server_url):

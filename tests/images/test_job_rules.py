@@ -36,8 +36,11 @@ def test_a_job_run_twice_keeps_one_set_of_files(user, httpserver, server_url,
     save_bookmark(image.id)  # a second delivery of the same job
     image.refresh_from_db()
     assert image.status == Status.READY
-    files = [p for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()]
-    assert len(files) == 3
+    files = {p.relative_to(settings.MEDIA_ROOT).as_posix()
+             for p in settings.MEDIA_ROOT.rglob("*") if p.is_file()}  # fmt: skip
+    made = [image.image.name] + [t["name"] for t in image.thumbnails.values()]
+    made += [d["name"] for entries in image.derivatives.values() for d in entries]
+    assert files == set(made) and len(made) == len(set(made))
     assert len(httpserver.log) == 1  # the second run saw the row ready and did nothing
 
 

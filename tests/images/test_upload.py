@@ -15,6 +15,7 @@ from images.models import Image
 from tests.images.imagedata import (
     make_gif_bomb,
     make_image_bytes,
+    make_picture_bytes,
     make_png_bomb,
     make_truncated_jpeg,
 )
@@ -47,7 +48,7 @@ def test_upload_of_each_format_is_stored_with_thumbnails(
     assert response.status_code == 302
     assert response.url == image.get_absolute_url()
     assert (image.user, image.title, image.url) == (user, "From my phone", "")
-    assert image.image.name.endswith(f"from-my-phone.{extension}")  # from the content
+    assert image.image.name.endswith(f".{extension}")  # from the content (named by it)
     with image.image.open("rb") as stored:
         assert stored.read() == content
     assert (image.thumbnails["list"]["width"], image.thumbnails["list"]["height"]) == (400, 300)
@@ -62,20 +63,31 @@ def test_upload_of_each_format_is_stored_with_thumbnails(
 
 
 def test_the_same_person_may_upload_many_pictures(auth_client):
-    for _ in range(2):
-        assert upload(auth_client, make_image_bytes("PNG")).status_code == 302
+    # Two different pictures (the same bytes twice is "You saved this already": test_dedupe).
+    for kind in (0, 1):
+        assert upload(auth_client, make_picture_bytes(kind)).status_code == 302
     assert Image.objects.filter(url="").count() == 2
 
 
 def bad_uploads():
     yield "empty", b"", "picture.png", "The submitted file is empty."
     yield "truncated", make_truncated_jpeg(), "cut.jpg", "The image is damaged or incomplete"
-    yield "text", b"just some text, honest", "notes.png", "That is not a JPEG, PNG, GIF or WebP"
+    yield (
+        "text",
+        b"just some text, honest",
+        "notes.png",
+        "That is not a JPEG, PNG, GIF, WebP, HEIC or AVIF",
+    )
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
-    yield "svg", svg, "logo.png", "That is not a JPEG, PNG, GIF or WebP image"
+    yield "svg", svg, "logo.png", "That is not a JPEG, PNG, GIF, WebP, HEIC or AVIF image"
     html = b"<!doctype html><title>Hi</title><script>alert(1)</script>"
-    yield "html", html, "page.png", "That is not a JPEG, PNG, GIF or WebP image"
-    yield "bmp", make_image_bytes("BMP"), "old.png", "That is not a JPEG, PNG, GIF or WebP image"
+    yield "html", html, "page.png", "That is not a JPEG, PNG, GIF, WebP, HEIC or AVIF image"
+    yield (
+        "bmp",
+        make_image_bytes("BMP"),
+        "old.png",
+        "That is not a JPEG, PNG, GIF, WebP, HEIC or AVIF image",
+    )
     bomb = make_png_bomb(20_000, 20_000)
     yield "png bomb", bomb, "bomb.png", "The image is too large (over 40,000,000 pixels)"
     gif = make_gif_bomb(6000, 6600, frames=100)
@@ -125,7 +137,7 @@ def test_the_create_form_takes_files(auth_client):
     page = auth_client.get(reverse("images:create")).content.decode()
     assert 'enctype="multipart/form-data"' in page
     assert 'type="file" name="image"' in page
-    assert 'accept="image/jpeg,image/png,image/gif,image/webp"' in page
+    assert 'accept="image/jpeg,image/png,image/gif,image/webp,image/heic' in page
     assert "js/upload.js" in page
 
 

@@ -132,7 +132,7 @@ def test_duplicate_bookmark_redirects_to_the_existing_image(auth_client, user):
         follow=True,
     )
     assert response.redirect_chain[0][0] == existing.get_absolute_url()
-    assert "You had already bookmarked this image." in response.content.decode()
+    assert "You saved this already — here it is." in response.content.decode()
     assert Image.objects.count() == 1
     # Opening the bookmarklet's form again for a saved URL goes there at once.
     response = auth_client.get(reverse("images:create"), {"url": "https://x.example/dup.png"})
