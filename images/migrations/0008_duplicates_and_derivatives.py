@@ -22,7 +22,7 @@ def normalise_addresses(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("images", "0006_privacy_fields"),
+        ("images", "0007_public_newest_idx"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
