@@ -21,7 +21,7 @@ def image_page(number, *, user=None, tag: str | None = None, viewer=None) -> Win
     None when the number is not a page or lies past the end. One query (two with a tag)."""
     images = Image.objects.visible_to(viewer).select_related("user").only(
         "id", "slug", "title", "alt_text", "image", "thumbnails", "total_likes", "created",
-        "status", "failure",
+        "status", "failure", "private",
         "user__id", "user__username", "user__first_name", "user__last_name",
     )  # fmt: skip
     if user is not None:
