@@ -99,8 +99,8 @@ def update_board(
     *, board: Board, name: str, description: str = "", secret: bool | None = None
 ) -> Board:
     """Rename the board and change its description (the slug follows the name) and, with
-    `secret`, its visibility: the "saved to board" actions about it are hidden from every feed
-    while it is secret, and shown again when it is public."""
+    `secret`, its visibility: made secret, the "saved to board" actions about it are hidden
+    from every feed (for good: see _show_board_actions)."""
     name, description = clean_name(name), clean_description(description)
     was_secret = board.is_secret
     if secret is not None:
@@ -121,12 +121,11 @@ def update_board(
 
 
 def _show_board_actions(board: Board) -> None:
-    """Hide the actions about a secret board; show those about a public one, except saves of
-    private images (their actions are recorded hidden: see save_to_board)."""
+    """Hide the actions about a board made secret. Made public again, its past saves stay
+    hidden: an action does not say which image was saved (a private one, maybe), and saves
+    made while it was secret were never meant to be seen."""
     if board.is_secret:
         set_actions_public(Board, ids=[board.pk], public=False)
-    else:
-        set_actions_public(Board, ids=[board.pk], public=True)
 
 
 def delete_board(*, board: Board) -> None:
