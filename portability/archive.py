@@ -77,7 +77,7 @@ def check_entries(archive: zipfile.ZipFile) -> dict[str, Entry]:
             raise ArchiveRefused(
                 f"The archive holds a symbolic link (“{name[:100]}”): it was not imported."
             )
-        if mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        if stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):  # 0: no Unix mode
             raise ArchiveRefused(f"“{name[:100]}” in the archive is not a plain file.")
         if info.flag_bits & 0x1:
             raise ArchiveRefused("The archive is encrypted; export it again without a password.")

@@ -45,7 +45,8 @@ def export(request):
 
 @login_required
 def import_archive_view(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         key = str(request.user.pk)
         try:
@@ -58,7 +59,7 @@ def import_archive_view(request):
             form.add_error("archive", str(refusal))
         else:
             return render(request, "portability/imported.html", {"report": report})
-    status = 400 if request.method == "POST" else 200
+    status = 400 if posted else 200
     return render(request, "portability/import.html", {"form": form}, status=status)
 
 
@@ -80,7 +81,7 @@ def _needs_reauth(request) -> bool:
 def delete_account_view(request):
     if _needs_reauth(request):
         return _reauth(request, purpose="delete your account", next_url=request.path)
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST":
         try:
             hit("account_delete", str(request.user.pk))  # guesses of the password
@@ -106,7 +107,7 @@ def password_set(request):
         return redirect("password_change")
     if _needs_reauth(request):
         return _reauth(request, purpose="set a password", next_url=request.path)
-    form = SetPasswordForm(user, request.POST or None)
+    form = SetPasswordForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, user)  # this session stays logged in
