@@ -5,7 +5,8 @@ owning EXPORT_IMAGES images of EXPORT_IMAGE_KB kB each (default 2,000 × 512 kB 
 random bytes: the export copies files, it does not decode them), on a few boards, then, in a
 fresh process, streams the whole export to a file the way the view does and reports that
 process's resident memory before the export and at its peak (VmHWM), with the archive's size
-and the time taken. Appends the figures to bench/results.md.
+and the time taken. Appends the figures to bench/results.md (below its profiles mark, which
+`make bench` keeps when it rewrites the file).
 
     make bench-export            # or: .venv/bin/python -m bench.export
     EXPORT_IMAGES=200 make bench-export

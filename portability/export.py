@@ -158,12 +158,15 @@ class _Pipe:
         self._parts: list[bytes] = []
         self.size = 0
 
-    def write(self, data) -> int:
+    def write(self, data: bytes, /) -> int:
         self._parts.append(bytes(data))
         self.size += len(data)
         return len(data)
 
     def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
         pass
 
     def take(self) -> bytes:
@@ -174,7 +177,8 @@ class _Pipe:
 
 def _entry(name: str, when: datetime, compress: int) -> zipfile.ZipInfo:
     local = timezone.localtime(when) if timezone.is_aware(when) else when
-    info = zipfile.ZipInfo(name, date_time=local.timetuple()[:6] if local.year >= 1980 else None)
+    stamp = (local.year, local.month, local.day, local.hour, local.minute, local.second)
+    info = zipfile.ZipInfo(name, date_time=stamp if local.year >= 1980 else (1980, 1, 1, 0, 0, 0))
     info.compress_type = compress
     info.external_attr = 0o100644 << 16  # a regular file, rw-r--r--
     return info
