@@ -141,13 +141,22 @@ def manifest_for(data: ExportData, records: list[dict], *, at: datetime) -> dict
     }
 
 
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet shows as text: one starting like a formula (=, +, -, @) gets
+    a leading apostrophe, so opening the file never runs what someone typed as a title."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def images_csv(records: list[dict]) -> bytes:
+    """images.csv: one row per image (UTF-8 with a BOM, so spreadsheets read the accents)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
     writer.writeheader()
     for record in records:
-        writer.writerow({**record, "tags": " ".join(record["tags"])})
-    return out.getvalue().encode("utf-8")
+        row = {**record, "tags": " ".join(record["tags"])}
+        writer.writerow({key: _cell(row[key]) for key in CSV_COLUMNS})
+    return out.getvalue().encode("utf-8-sig")
 
 
 class _Pipe:

@@ -38,7 +38,7 @@ def test_the_zip_holds_originals_manifest_and_csv(auth_client, user, other_user)
                 {"Sea at dawn": "sea", "Gift idea": "gift", "Plain": "plain"}[title]
             ].image.open("rb") as original:
                 assert original.read() == content
-        rows = list(csv.DictReader(io.StringIO(zipped.read("images.csv").decode())))
+        rows = list(csv.DictReader(io.StringIO(zipped.read("images.csv").decode("utf-8-sig"))))
     assert sorted(names) == sorted(
         [r["file"] for r in manifest["images"]] + ["manifest.json", "images.csv"]
     )
@@ -134,3 +134,13 @@ def test_the_profile_page_offers_the_export(auth_client):
     assert reverse("portability:import") in page
     assert reverse("portability:delete") in page
     assert reverse("portability:password_set") not in page  # alice has a password
+
+
+def test_a_title_like_a_formula_stays_text_in_the_csv(auth_client, user):
+    make_image(user, title='=HYPERLINK("http://evil.example")')
+    archive = export_bytes(auth_client)
+    with zipfile.ZipFile(io.BytesIO(archive)) as zipped:
+        raw = zipped.read("images.csv").decode("utf-8-sig")
+    row = next(csv.DictReader(io.StringIO(raw)))
+    assert row["title"] == '\'=HYPERLINK("http://evil.example")'
+    assert manifest_of(archive)["images"][0]["title"].startswith("=HYPERLINK")  # JSON as is
