@@ -8,7 +8,7 @@ EVENTS_PORT ?= 8001
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bookmarks
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: run serve worker events bench-live bench-similar bench-image-cost scale-check test test-sqlite test-pg test-e2e lint typecheck format chromium nginx collectstatic demo bench clean
+.PHONY: run serve worker events bench-live bench-similar bench-image-cost bench-export scale-check test test-sqlite test-pg test-e2e lint typecheck format chromium nginx collectstatic demo bench clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -112,6 +112,11 @@ scale-check: $(BIN)/.installed nginx
 bench: $(BIN)/.installed
 	@command -v wrk >/dev/null || apt-get install -y wrk || (apt-get update && apt-get install -y wrk)
 	$(BIN)/python -m bench.run
+
+## One export of 2,000 images (about 1 GB) streamed to a file: its peak memory (RSS), its size
+## and time; appends them to bench/results.md (see bench/export.py). EXPORT_IMAGES=200 to shrink.
+bench-export: $(BIN)/.installed
+	$(BIN)/python -m bench.export
 
 ## The event process with 1,000 idle SSE connections: event latency p50/p95 and its memory;
 ## writes bench/live-results.md (see bench/live.py).

@@ -111,3 +111,14 @@ def _forget_photo(photo, thumbnails: dict) -> None:
     delete_thumbnails(thumbnails)
     if name:
         _delete_files([name])
+
+
+def delete_account(*, user) -> None:
+    """Delete the person and everything of theirs, in one transaction: images (and, once it
+    commits, their files and thumbnails), boards, other people's board entries of their images,
+    likes (the liked images recounted), follows, comments, notifications, actions by and about
+    them, social logins, their profile photo and their Redis keys. The bookkeeping lives in
+    signals (account.signals, images.signals, boards.signals, notifications.signals) so the
+    admin's deletions leave as little behind; this is the person's own way to it."""
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).delete()

@@ -6,7 +6,8 @@ profile), so what they leave is gathered before any row goes, in `pre_delete` of
 - the images they liked (their likes go without `m2m_changed`): recounted after the commit;
 - their profile photo and its thumbnails: removed after the commit, unless another profile
   shows the same file (demo avatars are shared);
-- their "recently viewed" list and their place in the images' viewers sets (Redis): after;
+- their "recently viewed" list and their place in the images' viewers sets, their event
+  stream and their per-person rate-limit counters (Redis): after;
 - the actions whose target they are ("is following <them>"; generic targets do not cascade):
   deleted in the same transaction, once the user rows are gone.
 
@@ -22,6 +23,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from actions.services import delete_actions_targeting
+from bookmarks import live, ratelimit
 from bookmarks.deletion import DeletionBatch, batch_for, close_batch, delete_unused_pictures
 from images import ranking
 from images.models import Image
@@ -67,6 +69,8 @@ class _UserDeletion(DeletionBatch):
     def after_commit(self) -> None:
         recount_likes({i for pk in self.pks for i in self.likes.get(pk, ())}, lock=True)
         ranking.forget_users(self.pks)
+        live.forget_users(self.pks)
+        ratelimit.forget_people(self.pks)
         delete_unused_photos(self.pictures)
 
 

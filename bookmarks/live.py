@@ -53,3 +53,14 @@ def publish_from_actor(actor_id: int, event: str, data: dict) -> None:
         get_redis().publish(actor_channel(actor_id), json.dumps({"event": event, **data}))
     except REDIS_ERRORS as error:
         logger.warning("Redis unavailable, feed event not sent: %s", error)
+
+
+def forget_users(user_ids) -> None:
+    """Drop deleted people's event streams (their channels hold nothing once nobody listens)."""
+    keys = [user_channel(user_id) for user_id in user_ids]
+    if not keys:
+        return
+    try:
+        get_redis().delete(*keys)
+    except REDIS_ERRORS as error:
+        logger.warning("Redis unavailable, event streams of deleted users left: %s", error)

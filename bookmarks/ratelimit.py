@@ -34,6 +34,9 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "follow": (60, 60),  # per person
     "block": (30, 60),  # per person: blocks and unblocks
     "comment": (10, 60),  # per person: new comments and edits
+    "export": (5, 3600),  # per person: downloads of their data
+    "import": (5, 3600),  # per person: archives imported
+    "account_delete": (10, 3600),  # per person: wrong passwords on the delete page
 }
 
 
@@ -95,6 +98,26 @@ def reset(name: str, key: str) -> None:
         get_redis().delete(rkey("rate", name, key))
     except REDIS_ERRORS as error:
         logger.warning("Redis unavailable, rate limit %s not reset: %s", name, error)
+
+
+def forget_people(user_ids) -> None:
+    """Drop the per-person counters (keyed by the user's id, as every per-person limit is) of
+    deleted people: every limit name, whatever its window."""
+    names = set(DEFAULT_LIMITS) | set(getattr(settings, "RATE_LIMITS", {}) or {})
+    keys = [
+        rkey("rate", name, key)
+        for user_id in user_ids
+        for name in sorted(names)
+        for key in (str(user_id), f"user:{user_id}")
+    ]
+    if not keys:
+        return
+    try:
+        client = get_redis()
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start : start + 1000])
+    except REDIS_ERRORS as error:
+        logger.warning("Redis unavailable, rate limits of deleted users left: %s", error)
 
 
 class Busy(Exception):

@@ -106,6 +106,9 @@ DIGEST_CHECK_SECONDS = int(os.environ.get("DIGEST_CHECK_SECONDS", 3600))
 JOBS_INLINE = env_bool("JOBS_INLINE", False)
 # Bookmarks of one person queued or being saved at once; more is a 429 (fair share of workers).
 BOOKMARKS_IN_FLIGHT = int(os.environ.get("BOOKMARKS_IN_FLIGHT", 5))
+# Import of an export ZIP (portability/): the upload's size, and all its files unpacked.
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", 2 * 1024**3))
+IMPORT_MAX_TOTAL_BYTES = int(os.environ.get("IMPORT_MAX_TOTAL_BYTES", 4 * 1024**3))
 # Proxies (addresses or networks) whose X-Forwarded-For is believed, e.g. "127.0.0.1,10.0.0.0/8".
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 # Live updates (bookmarks/events.py): where pages open the event stream ("" turns SSE off:
@@ -161,6 +164,7 @@ INSTALLED_APPS = [
     "comments.apps.CommentsConfig",
     "notifications.apps.NotificationsConfig",
     "blocks.apps.BlocksConfig",
+    "portability.apps.PortabilityConfig",
 ]
 if DEMO_APP:
     INSTALLED_APPS += ["demo.apps.DemoConfig"]

@@ -9,6 +9,7 @@ from bookmarks.queue_admin import queue_health_view
 urlpatterns = [
     path("admin/queue/", queue_health_view, name="queue_health"),
     path("admin/", admin.site.urls),
+    path("account/", include("portability.urls", namespace="portability")),
     path("account/", include("account.urls")),
     path("images/comment/", include("comments.urls", namespace="comments")),
     path("images/", include("images.urls", namespace="images")),

@@ -14,8 +14,10 @@ from .tags import is_tag
 
 IMAGES_PER_PAGE = 8
 # The columns the image grid (shared/_image_grid_items.html) draws.
-GRID_FIELDS = ("id", "slug", "title", "alt_text", "image", "thumbnails", "total_likes", "created",
-               "status", "failure", "private", "derivatives", "width", "height", "colour")  # fmt: skip
+GRID_FIELDS = (
+    "id", "slug", "title", "alt_text", "image", "thumbnails", "total_likes", "created",
+    "status", "failure", "private", "derivatives", "width", "height", "colour",
+)  # fmt: skip
 LIKERS_SHOWN = 24
 
 

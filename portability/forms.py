@@ -1,0 +1,48 @@
+from django import forms
+from django.conf import settings
+
+from bookmarks.imaging import describe_bytes
+
+
+class ImportForm(forms.Form):
+    archive = forms.FileField(
+        label="Your export (a .zip file)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
+        help_text="A ZIP made by “Export your data” on this or another Bookmarks site.",
+        error_messages={
+            "required": "Choose the ZIP file of an export.",
+            "empty": "That file is empty.",
+        },
+    )
+
+    def clean_archive(self):
+        archive = self.cleaned_data["archive"]
+        if archive.size > settings.IMPORT_MAX_BYTES:
+            limit = describe_bytes(settings.IMPORT_MAX_BYTES)
+            raise forms.ValidationError(
+                f"The file is larger than {limit}; import a smaller export."
+            )
+        return archive
+
+
+class DeleteAccountForm(forms.Form):
+    """The password, for accounts that have one (the others prove it's them by a fresh social
+    login instead; the view checks that)."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not user.has_usable_password():
+            del self.fields["password"]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password; your account was not deleted.")
+        return password
