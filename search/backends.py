@@ -125,4 +125,6 @@ def has_trigrams() -> bool:
 
 
 # The text people are found by, as the trigram index of the migration covers it.
-PEOPLE_TEXT = "(account_user.username || ' ' || account_user.first_name || ' ' || account_user.last_name)"
+PEOPLE_TEXT = (
+    "(account_user.username || ' ' || account_user.first_name || ' ' || account_user.last_name)"
+)

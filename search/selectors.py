@@ -13,13 +13,13 @@ from boards.models import Board, BoardEntry
 from boards.selectors import visible_boards
 from bookmarks.paging import WindowPage, window_page
 from images.models import Image, TaggedImage
-from images.selectors import suggest_tags
+from images.selectors import IMAGES_PER_PAGE, suggest_tags
 
 from .backends import PEOPLE_TEXT, backend, has_trigrams
 from .highlight import highlight
 from .query import Query, Sort
 
-PER_PAGE = 24
+PER_PAGE = 24  # boards and people
 SUGGESTIONS_EACH = 5
 GRID_FIELDS = (
     "id", "slug", "title", "alt_text", "image", "thumbnails", "total_likes", "created",
@@ -36,7 +36,7 @@ def search_images(query: Query, number, *, viewer=None, sort: str = Sort.RELEVAN
     """A page of the images `viewer` may see that match `query`, each with `title_html` (the
     title escaped, matched words marked). One query; None past the end."""
     images = _images(query, viewer=viewer, sort=sort)
-    page = window_page(images, number, per_page=PER_PAGE)
+    page = window_page(images, number, per_page=IMAGES_PER_PAGE)  # as the image list
     if page is not None:
         exact, prefix = query.highlight_terms()
         for image in page.object_list:
@@ -115,9 +115,7 @@ def _people(query: Query) -> QuerySet:
         return people.filter(prefix).order_by("username")
     # PostgreSQL with pg_trgm: typos are forgiven (trigram similarity to the whole name).
     text = " ".join(words)
-    similar = User.objects.extra(
-        where=[f"{PEOPLE_TEXT} %%> %s"], params=[text]
-    ).values("pk")
+    similar = User.objects.extra(where=[f"{PEOPLE_TEXT} %%> %s"], params=[text]).values("pk")
     return (
         people.filter(prefix | Q(pk__in=similar))
         .extra(
@@ -164,7 +162,9 @@ def suggest(text: str, *, viewer=None) -> dict[str, list[dict[str, str]]]:
     tag_prefix = stripped.lower() if len(words) == 1 else ""
     tags = [
         Suggestion("#" + name, reverse("search:results") + "?" + urlencode({"q": "#" + name}))
-        for name in (suggest_tags(tag_prefix, user=viewer, limit=SUGGESTIONS_EACH) if tag_prefix else [])
+        for name in (
+            suggest_tags(tag_prefix, user=viewer, limit=SUGGESTIONS_EACH) if tag_prefix else []
+        )
     ]
     boards_found = visible_boards(viewer).filter(owner__is_active=True).select_related("owner")
     for word in words:

@@ -46,11 +46,15 @@ def corpus(db):
     c.cafe = add_image(
         bob, "Beachside cafe", tags=["coffee"], page_url="https://blog.example.org/cafe"
     )
-    c.dog = add_image(bob, "Golden retriever", description="My dog in the sunset", tags=["dog", "sea"])
+    c.dog = add_image(
+        bob, "Golden retriever", description="My dog in the sunset", tags=["dog", "sea"]
+    )
     c.town = add_image(carol, "Sea-side town", page_url="https://sub.example.com/x")
     c.secret = add_image(alice, "Secret sunset", private=True)
     c.trips_bob = Board.objects.create(owner=bob, name="Trips", slug="trips")
-    c.trips_alice = Board.objects.create(owner=alice, name="trips", slug="trips", description="Lakes")
+    c.trips_alice = Board.objects.create(
+        owner=alice, name="trips", slug="trips", description="Lakes"
+    )
     c.hidden = Board.objects.create(
         owner=carol, name="Hidden gems", slug="hidden", visibility=Visibility.SECRET
     )

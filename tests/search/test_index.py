@@ -11,7 +11,6 @@ from images.editing import delete_image, update_image
 from images.models import Image
 from search.query import parse
 from search.selectors import _images, search_images
-from tests.search.conftest import add_image
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +54,9 @@ def test_a_deleted_image_is_gone_from_the_index(corpus):
     assert titles("beachside", corpus.alice) == set()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM search_image_fts WHERE rowid = %s", [corpus.cafe.pk])
+            cursor.execute(
+                "SELECT count(*) FROM search_image_fts WHERE rowid = %s", [corpus.cafe.pk]
+            )
             assert cursor.fetchone()[0] == 0
 
 
@@ -75,7 +76,9 @@ def test_the_edit_form_then_the_search_page(client, corpus):
     assert response.status_code == 302
     page = client.get(reverse("search:results"), {"q": "#fish bistro"}).content.decode()
     assert "<mark>bistro</mark>" in page
-    assert "No results" in client.get(reverse("search:results"), {"q": "beachside"}).content.decode()
+    assert (
+        "No results" in client.get(reverse("search:results"), {"q": "beachside"}).content.decode()
+    )
 
 
 def test_a_bulk_update_is_indexed_too(corpus):

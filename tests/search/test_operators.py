@@ -35,7 +35,7 @@ OPERATORS = {
     '"golden hour': {"Sunset over the beach"},  # unclosed
     # -word
     "golden -dog": {"Sunset over the beach"},
-    '-sunset': {"Mountain lake", "Beachside cafe", "Sea-side town"},
+    "-sunset": {"Mountain lake", "Beachside cafe", "Sea-side town"},
     '-"golden hour" sunset': {"Golden retriever", "Secret sunset"},
     # #tag and tag:foo
     "#sea": {"Sunset over the beach", "Golden retriever"},
