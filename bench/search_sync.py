@@ -23,7 +23,10 @@ from django.db import connection, transaction  # noqa: E402
 from images.models import Image  # noqa: E402
 
 ROUNDS, PER_ROUND = 15, 40
-PG_TRIGGERS = [("images_image", "search_image_row"), ("images_taggedimage", "search_tagged_row")]
+PG_TRIGGERS = [
+    ("images_image", "search_image_row"),
+    ("images_taggedimage", "search_tagged_inserted"),
+]
 SQLITE_TRIGGERS = ["search_image_ai", "search_tagged_ai"]
 
 

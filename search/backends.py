@@ -57,8 +57,12 @@ class SQLiteBackend:
     # bm25 weights per column: title, tags, body (alt text and description), domain.
     RANK = "bm25(search_image_fts, 10.0, 5.0, 2.0, 1.0)"
 
-    def filter_images(self, images: QuerySet, query: Query) -> tuple[QuerySet, str | None]:
-        """The images matching the query's text, and the SQL that ranks them (lower first)."""
+    def filter_images(
+        self, images: QuerySet, query: Query, *, ranked: bool = True
+    ) -> tuple[QuerySet, str | None]:
+        """The images matching the query's text, and the name of the rank to order by (lower
+        first; None when there is nothing to rank). bm25 in FTS5 scores every match fast
+        enough (C code over the index alone), so SQLite ranks them all."""
         positive, negative = fts5_match(query)
         if positive:
             match = f"({positive}) NOT ({negative})" if negative else positive
@@ -83,14 +87,28 @@ class SQLiteBackend:
 class PostgresBackend:
     # ts_rank_cd's default weights: D 0.1, C 0.2, B 0.4, A 1.0. Higher first.
     RANK = "-ts_rank_cd(images_image.search_document, to_tsquery('simple', %s))"
+    MATCH = "images_image.search_document @@ to_tsquery('simple', %s)"
+    # Best match ranks the newest RANK_WINDOW matches: ranking every match of a word found in
+    # a third of all images read and scored them all (150 ms at 30k images); the newest 500
+    # are found by walking the date index (a common word) or the GIN index (a rare
+    # one), then scored. Newest and most liked see every match.
+    RANK_WINDOW = 500
+    WINDOW = (
+        "images_image.id IN (SELECT w.id FROM images_image w WHERE w.search_document @@ "
+        "to_tsquery('simple', %s) ORDER BY w.created DESC, w.id DESC LIMIT {limit})"
+    )
 
-    def filter_images(self, images: QuerySet, query: Query) -> tuple[QuerySet, str | None]:
+    def filter_images(
+        self, images: QuerySet, query: Query, *, ranked: bool = True
+    ) -> tuple[QuerySet, str | None]:
         positive, negative = tsquery(query)
         if positive:
             text = f"({positive}) & !({negative})" if negative else positive
+            if not ranked:
+                return images.extra(where=[self.MATCH], params=[text]), None
             images = images.extra(
-                where=["images_image.search_document @@ to_tsquery('simple', %s)"],
-                params=[text],
+                where=[self.MATCH, self.WINDOW.format(limit=int(self.RANK_WINDOW))],
+                params=[text, text],
                 select={"search_rank": self.RANK},
                 select_params=[text],
             )

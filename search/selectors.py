@@ -69,7 +69,7 @@ def _images(query: Query, *, viewer, sort: str) -> QuerySet:
         if query.liked:
             likes = Image.users_like.through.objects.filter(image=OuterRef("pk"), user=viewer)
             images = images.filter(Exists(likes))
-    images, rank = backend().filter_images(images, query)
+    images, rank = backend().filter_images(images, query, ranked=sort == Sort.RELEVANCE)
     if sort == Sort.LIKES:
         return images.order_by("-total_likes", "-created", "-id")
     if sort == Sort.RELEVANCE and rank:

@@ -51,17 +51,27 @@ CREATE FUNCTION search_image_refresh(image_id bigint) RETURNS void LANGUAGE sql 
   UPDATE images_image SET search_document = search_vector(title, search_tags(id),
       alt_text || ' ' || description, search_host(page_url, url)) WHERE id = image_id $$;
 
-CREATE FUNCTION search_tagged_row() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Tags: once per statement (taggit adds an image's tags in one INSERT), for the images touched.
+CREATE FUNCTION search_tagged_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'DELETE' THEN PERFORM search_image_refresh(OLD.content_object_id); RETURN OLD; END IF;
-  PERFORM search_image_refresh(NEW.content_object_id);
-  IF TG_OP = 'UPDATE' AND OLD.content_object_id <> NEW.content_object_id THEN
-    PERFORM search_image_refresh(OLD.content_object_id);
-  END IF;
-  RETURN NEW;
+  UPDATE images_image SET search_document = search_vector(title, search_tags(id),
+      alt_text || ' ' || description, search_host(page_url, url))
+   WHERE id IN (SELECT DISTINCT content_object_id FROM changed);
+  RETURN NULL;
 END $$;
-CREATE TRIGGER search_tagged_row AFTER INSERT OR UPDATE OR DELETE ON images_taggedimage
-  FOR EACH ROW EXECUTE FUNCTION search_tagged_row();
+CREATE TRIGGER search_tagged_inserted AFTER INSERT ON images_taggedimage
+  REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION search_tagged_changed();
+CREATE TRIGGER search_tagged_deleted AFTER DELETE ON images_taggedimage
+  REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION search_tagged_changed();
+
+CREATE FUNCTION search_tagged_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM search_image_refresh(OLD.content_object_id);
+  PERFORM search_image_refresh(NEW.content_object_id);
+  RETURN NULL;
+END $$;
+CREATE TRIGGER search_tagged_moved AFTER UPDATE ON images_taggedimage
+  FOR EACH ROW EXECUTE FUNCTION search_tagged_moved();
 
 CREATE FUNCTION search_tag_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -78,9 +88,12 @@ CREATE INDEX images_image_search_idx ON images_image USING gin (search_document)
 
 PG_BACKWARD = """
 DROP TRIGGER IF EXISTS search_tag_renamed ON taggit_tag;
-DROP TRIGGER IF EXISTS search_tagged_row ON images_taggedimage;
+DROP TRIGGER IF EXISTS search_tagged_inserted ON images_taggedimage;
+DROP TRIGGER IF EXISTS search_tagged_deleted ON images_taggedimage;
+DROP TRIGGER IF EXISTS search_tagged_moved ON images_taggedimage;
 DROP TRIGGER IF EXISTS search_image_row ON images_image;
-DROP FUNCTION IF EXISTS search_tag_renamed(), search_tagged_row(), search_image_refresh(bigint),
+DROP FUNCTION IF EXISTS search_tag_renamed(), search_tagged_changed(), search_tagged_moved(),
+    search_image_refresh(bigint),
     search_image_row(), search_vector(text, text, text, text), search_tags(bigint),
     search_host(text, text), search_words(text);
 ALTER TABLE images_image DROP COLUMN IF EXISTS search_document;
