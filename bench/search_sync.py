@@ -22,7 +22,7 @@ from django.db import connection, transaction  # noqa: E402
 
 from images.models import Image  # noqa: E402
 
-ROUNDS, PER_ROUND = 15, 40
+ROUNDS, PER_ROUND = 9, 30
 PG_TRIGGERS = [
     ("images_image", "search_image_row"),
     ("images_taggedimage", "search_tagged_inserted"),

@@ -130,7 +130,7 @@ def _sqlite_values(row: str) -> str:
 FTS_COLUMNS = "rowid, title, tags, body, domain"
 SQLITE_FORWARD = [
     "CREATE VIRTUAL TABLE search_image_fts USING fts5(title, tags, body, domain, "
-    "tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3')",
+    "tokenize = 'unicode61 remove_diacritics 0')",
     f"""CREATE TRIGGER search_image_ai AFTER INSERT ON images_image BEGIN
       INSERT INTO search_image_fts({FTS_COLUMNS}) VALUES ({_sqlite_values("new")});
     END""",
