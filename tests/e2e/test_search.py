@@ -118,6 +118,8 @@ def test_results_empty_state_and_help_look_right(browser, live_server, alice, pe
         expect(help_body).to_contain_text("site:example.com")
         assert page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") <= 0
         shot(page, f"search-help-{size}")
+        page.get_by_role("group").filter(has_text="How to search").locator("summary").click()
+        expect(help_body).to_be_hidden()
 
         page.get_by_role("link", name="People").last.click()
         page.wait_for_url("**type=people")
