@@ -59,6 +59,13 @@ PAGES = [  # (name, path); {detail}, {user}, {board} and {tag} are filled in per
     ("user detail", "/account/users/{user}/"),
     ("board page", "{board}"),
     ("tag page", "/images/tag/{tag}/"),
+    # Search (issue 18): demo descriptions hold "this" in 3 of 7 images; no demo text holds
+    # "zebra" (the index answers from one posting list); "icy canyon" is 1 title in 500.
+    ("search common word", "/search/?q=this"),
+    ("search rare word", "/search/?q=zebra"),
+    ("search phrase", "/search/?q=%22icy+canyon%22"),
+    ("search tag", "/search/?q=%23{tag}"),
+    ("search suggestions", "/search/suggest/?q=go"),
 ]
 ANONYMOUS = {"login page"}  # fetched without cookies; every other page as the logged-in user
 BASELINE = "login page"  # the targets are relative to this page's throughput

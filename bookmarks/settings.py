@@ -165,6 +165,7 @@ INSTALLED_APPS = [
     "notifications.apps.NotificationsConfig",
     "blocks.apps.BlocksConfig",
     "portability.apps.PortabilityConfig",
+    "search.apps.SearchConfig",
 ]
 if DEMO_APP:
     INSTALLED_APPS += ["demo.apps.DemoConfig"]

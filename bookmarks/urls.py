@@ -15,6 +15,7 @@ urlpatterns = [
     path("images/", include("images.urls", namespace="images")),
     path("boards/", include("boards.urls", namespace="boards")),
     path("notifications/", include("notifications.urls", namespace="notifications")),
+    path("search/", include("search.urls", namespace="search")),
     path("social-auth/", include("social_django.urls", namespace="social")),
     path("", RedirectView.as_view(pattern_name="dashboard", permanent=False)),
 ]
