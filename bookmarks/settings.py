@@ -155,6 +155,7 @@ INSTALLED_APPS = [
     "comments.apps.CommentsConfig",
     "notifications.apps.NotificationsConfig",
     "blocks.apps.BlocksConfig",
+    "shares.apps.SharesConfig",
 ]
 if DEMO_APP:
     INSTALLED_APPS += ["demo.apps.DemoConfig"]

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from bookmarks.media import serve_media
 from bookmarks.queue_admin import queue_health_view
+from shares import views as shares_views
 
 urlpatterns = [
     path("admin/queue/", queue_health_view, name="queue_health"),
@@ -14,6 +15,11 @@ urlpatterns = [
     path("images/", include("images.urls", namespace="images")),
     path("boards/", include("boards.urls", namespace="boards")),
     path("notifications/", include("notifications.urls", namespace="notifications")),
+    path("share/", include("shares.urls", namespace="shares")),
+    # The web app (phones): at the root, so the service worker's scope is the whole site.
+    path("manifest.webmanifest", shares_views.manifest, name="manifest"),
+    path("sw.js", shares_views.service_worker, name="service_worker"),
+    path("offline/", shares_views.offline, name="offline"),
     path("social-auth/", include("social_django.urls", namespace="social")),
     path("", RedirectView.as_view(pattern_name="dashboard", permanent=False)),
 ]
