@@ -33,6 +33,7 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "like": (120, 60),  # per person
     "follow": (60, 60),  # per person
     "comment": (10, 60),  # per person: new comments and edits
+    "extension_connect": (10, 3600),  # tokens made by "Connect the extension", per person
     "share": (30, 600),  # photos staged by a phone's share sheet, per person or client address
 }
 

@@ -156,6 +156,7 @@ INSTALLED_APPS = [
     "notifications.apps.NotificationsConfig",
     "blocks.apps.BlocksConfig",
     "shares.apps.SharesConfig",
+    "browser_extension.apps.BrowserExtensionConfig",
 ]
 if DEMO_APP:
     INSTALLED_APPS += ["demo.apps.DemoConfig"]

@@ -5,11 +5,13 @@ from django.views.generic import RedirectView
 
 from bookmarks.media import serve_media
 from bookmarks.queue_admin import queue_health_view
+from browser_extension import views as extension_views
 from shares import views as shares_views
 
 urlpatterns = [
     path("admin/queue/", queue_health_view, name="queue_health"),
     path("admin/", admin.site.urls),
+    path("account/extension/connect/", extension_views.connect, name="extension_connect"),
     path("account/", include("account.urls")),
     path("images/comment/", include("comments.urls", namespace="comments")),
     path("images/", include("images.urls", namespace="images")),
