@@ -33,6 +33,7 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "like": (120, 60),  # per person
     "follow": (60, 60),  # per person
     "comment": (10, 60),  # per person: new comments and edits
+    "api": (300, 60),  # REST API requests per token (or per person, with the session)
 }
 
 
