@@ -35,6 +35,7 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "comment": (10, 60),  # per person: new comments and edits
     "extension_connect": (10, 3600),  # tokens made by "Connect the extension", per person
     "share": (30, 600),  # photos staged by a phone's share sheet, per person or client address
+    "api": (300, 60),  # REST API requests per token (or per person, with the session)
 }
 
 

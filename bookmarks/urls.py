@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
+from api.v1 import api as api_v1
 from bookmarks.media import serve_media
 from bookmarks.queue_admin import queue_health_view
 from browser_extension import views as extension_views
@@ -12,6 +13,8 @@ urlpatterns = [
     path("admin/queue/", queue_health_view, name="queue_health"),
     path("admin/", admin.site.urls),
     path("account/extension/connect/", extension_views.connect, name="extension_connect"),
+    path("api/v1/", api_v1.urls),
+    path("account/tokens/", include("api.urls", namespace="tokens")),
     path("account/", include("account.urls")),
     path("images/comment/", include("comments.urls", namespace="comments")),
     path("images/", include("images.urls", namespace="images")),

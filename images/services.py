@@ -61,6 +61,7 @@ def bookmark_image(
     description: str = "",
     alt_text: str = "",
     page_url: str = "",
+    private: bool = False,
 ) -> Image:
     """Store a picture with its thumbnails and record the action: the image at `url`
     (downloaded safely, see images.fetch), or a validated `upload` (then `url` stays empty).
@@ -87,6 +88,7 @@ def bookmark_image(
         description=description,
         alt_text=alt_text,
         page_url=page_url,
+        private=private,
     )
     stem = slugify(title)[:60].strip("-") or "image"
     stored_names = []
@@ -123,6 +125,7 @@ def queue_bookmark(
     description: str = "",
     alt_text: str = "",
     page_url: str = "",
+    private: bool = False,
 ) -> Image:
     """Bookmark the image at `url` in the background: the row is made at once (status
     SAVING, seen only by its owner) and a job downloads it (`save_bookmark`).
@@ -147,6 +150,7 @@ def queue_bookmark(
         description=description,
         alt_text=alt_text,
         page_url=page_url,
+        private=private,
         status=Status.SAVING,
     )
     try:
