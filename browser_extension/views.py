@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 
+from api.models import Scope
+from api.tokens import TokenLimit, create_token
 from bookmarks.http import rate_limited_response
 from bookmarks.ratelimit import RateLimited, hit
 
@@ -22,9 +24,6 @@ TEMPLATE = "browser_extension/connect.html"
 @never_cache
 @login_required
 def connect(request):
-    from api.models import Scope  # TEMP until wt/api is merged
-    from api.tokens import TokenLimit, create_token
-
     context = {"section": "extension"}
     if request.method != "POST":
         return render(request, TEMPLATE, context)

@@ -58,6 +58,17 @@ function saveImage(item, board) {
   });
 }
 
+// One after another: the site takes one bookmark at a time per person (a second one sent
+// while the first is being taken is refused as busy).
+function saveAll(items, board) {
+  var results = [];
+  return items.reduce(function (done, item) {
+    return done.then(function () { return saveImage(item, board); }).then(function (result) {
+      results.push(result);
+    });
+  }, Promise.resolve()).then(function () { return results; });
+}
+
 function connect(token) {
   return ext.storage.local.set({token: token}).then(function () {
     return api("GET", "/api/v1/me");
@@ -78,7 +89,7 @@ function connect(token) {
 function whoAndBoards() {
   return stored().then(function (auth) {
     if (!auth.token) { return {connected: false, connect_url: CONNECT_URL}; }
-    return api("GET", "/api/v1/boards/?mine=1").then(function (result) {
+    return api("GET", "/api/v1/boards/").then(function (result) {
       var items = result.ok ? (result.data.items || result.data.results || result.data) : null;
       if (result.status === 401) { return {connected: false, connect_url: CONNECT_URL}; }
       return {connected: true, username: auth.username,
@@ -99,9 +110,7 @@ ext.runtime.onMessage.addListener(function (message, sender, reply) {
   } else if (message && message.type === "bookmarks:context") {
     work = whoAndBoards();
   } else if (message && message.type === "bookmarks:save" && Array.isArray(message.items)) {
-    work = Promise.all(message.items.slice(0, 200).map(function (item) {
-      return saveImage(item, message.board);
-    }));
+    work = saveAll(message.items.slice(0, 200), message.board);
   } else if (message && message.type === "bookmarks:open-connect") {
     work = ext.tabs.create({url: CONNECT_URL}).then(function () { return {ok: true}; });
   }

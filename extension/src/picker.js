@@ -13,7 +13,7 @@
   if (old) { old.remove(); }
 
   var STYLE = [
-    ":host{all:initial}",
+    ":host{all:initial}[hidden]{display:none!important}.grid:empty{display:none}",
     ".backdrop{position:fixed;inset:0;box-sizing:border-box;display:flex;align-items:flex-start;justify-content:center;",
     "padding:4vh 12px;background:rgba(16,24,40,.62);font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;color:#1f2430}",
     ".panel{box-sizing:border-box;width:100%;max-width:900px;max-height:92vh;display:flex;flex-direction:column;background:#fff;",

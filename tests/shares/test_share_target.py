@@ -17,7 +17,7 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from boards.models import Board
+from boards.services import create_board
 from images.models import Image
 from shares.models import SharedPhoto
 from tests.factories import PASSWORD, make_user, png_bytes
@@ -135,7 +135,7 @@ def test_sharing_a_photo_creates_the_image_after_the_confirmation(phone, user):
 
 
 def test_the_confirmation_saves_to_the_chosen_board(phone, user):
-    board = Board.objects.create(owner=user, name="Beaches")
+    board = create_board(owner=user, name="Beaches")
     confirm = share(phone, image=photo())["Location"]
     phone.get(confirm)
     csrf_post(phone, confirm, {"title": "Beach", "board": str(board.pk)})
