@@ -75,7 +75,7 @@ def shared_link(*, title: str, text: str, url: str) -> SharedLink:
 def stage_photo(*, user, file: UploadedFile, title: str, text: str, url: str) -> SharedPhoto:
     """Check the shared photo (raises ImageError with the reason) and keep it for its person
     (`user`, or None for a logged-out share) to confirm. Deletes stale staged photos."""
-    check_size(file.size)  # before reading a byte of it
+    check_size(file.size or 0)  # before reading a byte of it (validate_image checks again)
     content = file.read()
     info = validate_image(content)
     SharedPhoto.objects.filter(created__lt=timezone.now() - KEEP).delete()
