@@ -13,7 +13,6 @@ The "external" pages are on 127.0.0.1 like the site, so the extension's host per
 site covers them; in real use the toolbar click grants the page (activeTab).
 """
 
-import os
 import sys
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from api.models import Token
 from boards.services import create_board
@@ -45,39 +44,26 @@ def unpacked(live_server, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium_with_extension(unpacked, tmp_path_factory):
-    home = tmp_path_factory.mktemp("chromium-ext-home")
-    names = ("DJANGO_ALLOW_ASYNC_UNSAFE", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")
-    saved = {name: os.environ.get(name) for name in names}
-    os.environ.update(
-        DJANGO_ALLOW_ASYNC_UNSAFE="true",
-        XDG_CONFIG_HOME=str(home / "config"),
-        XDG_CACHE_HOME=str(home / "cache"),
+def chromium_with_extension(browser, unpacked, tmp_path_factory):
+    """A second Chromium, with a profile of its own and the extension loaded, started by the
+    package's Playwright (one Playwright per thread; the `browser` fixture set its variables)."""
+    profile = tmp_path_factory.mktemp("chromium-ext-profile")
+    context = browser.browser_type.launch_persistent_context(
+        str(profile),
+        executable_path=CHROMIUM,
+        headless=True,  # the new headless mode, which runs extensions
+        args=[
+            *CHROMIUM_ARGS,
+            f"--disable-extensions-except={unpacked}",
+            f"--load-extension={unpacked}",
+        ],
     )
-    playwright = sync_playwright().start()
     try:
-        context = playwright.chromium.launch_persistent_context(
-            str(home / "profile"),
-            executable_path=CHROMIUM,
-            headless=True,  # the new headless mode, which runs extensions
-            args=[
-                *CHROMIUM_ARGS,
-                f"--disable-extensions-except={unpacked}",
-                f"--load-extension={unpacked}",
-            ],
-        )
         context.set_default_timeout(10_000)
         worker = context.service_workers[0] if context.service_workers else None
-        worker = worker or context.wait_for_event("serviceworker")
-        yield context, worker
-        context.close()
+        yield context, worker or context.wait_for_event("serviceworker")
     finally:
-        playwright.stop()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        context.close()
 
 
 @pytest.fixture
