@@ -8,7 +8,7 @@ EVENTS_PORT ?= 8001
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bookmarks
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: run serve worker events bench-live bench-similar bench-image-cost bench-export scale-check test test-sqlite test-pg test-e2e lint typecheck format chromium nginx collectstatic demo bench clean
+.PHONY: extension run serve worker events bench-live bench-similar bench-image-cost bench-export scale-check test test-sqlite test-pg test-e2e lint typecheck format chromium nginx collectstatic demo bench clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,11 @@ nginx:
 ## Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
 chromium:
 	@test -x /usr/bin/chromium || apt-get install -y chromium || (apt-get update && apt-get install -y chromium)
+
+## The browser extension for the site at SITE_URL (default http://127.0.0.1:8000, `make run`):
+## dist/bookmarks-chromium.zip and dist/bookmarks-firefox.zip, and both unpacked beside them.
+extension: $(BIN)/.installed
+	$(BIN)/python extension/build.py --site "$${SITE_URL:-http://$(HOST):$(PORT)}" --out dist
 
 ## Everything: the whole suite on SQLite, then again on PostgreSQL.
 test: test-sqlite test-pg

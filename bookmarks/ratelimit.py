@@ -37,6 +37,9 @@ DEFAULT_LIMITS: dict[str, tuple[int, int]] = {
     "export": (5, 3600),  # per person: downloads of their data
     "import": (5, 3600),  # per person: archives imported
     "account_delete": (10, 3600),  # per person: wrong passwords on the delete page
+    "extension_connect": (10, 3600),  # tokens made by "Connect the extension", per person
+    "share": (30, 600),  # photos staged by a phone's share sheet, per person or client address
+    "api": (300, 60),  # REST API requests per token (or per person, with the session)
 }
 
 

@@ -166,6 +166,10 @@ INSTALLED_APPS = [
     "blocks.apps.BlocksConfig",
     "portability.apps.PortabilityConfig",
     "search.apps.SearchConfig",
+    "shares.apps.SharesConfig",
+    "browser_extension.apps.BrowserExtensionConfig",
+    "api.apps.ApiConfig",
+    "ninja",  # the REST API's library: its Swagger UI files are served from our static files
 ]
 if DEMO_APP:
     INSTALLED_APPS += ["demo.apps.DemoConfig"]
@@ -177,6 +181,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # /api/: both forms of an address, the body cap (413), problem documents for errors.
+    "api.middleware.ApiMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "bookmarks.eventauth.EventCookieMiddleware",

@@ -115,7 +115,14 @@ def collect_rules() -> str:
 @functools.lru_cache(maxsize=4)
 def _rules_in(path: str, mtime_ns: int) -> str:
     # Read once per version of the file (the modification time is part of the cache key).
-    match = _RULES.search(Path(path).read_text(encoding="utf-8"))
+    return rules_in_source(Path(path).read_text(encoding="utf-8"))
+
+
+def rules_in_source(source: str) -> str:
+    """The code between the `bookmarks:rules` markers of bookmarklet.js's `source`: the one
+    copy of the rules, used by the launcher and built into the browser extension (see
+    extension/build.py)."""
+    match = _RULES.search(source)
     if not match:
         raise RuntimeError(f"{SCRIPT} has no bookmarks:rules markers")
     return match.group("code")

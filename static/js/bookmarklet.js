@@ -22,9 +22,10 @@
   var EMPTY = "No images large enough on this page";
 
   /* bookmarks:rules:start
-   * The rules for which images are offered. images/bookmarklet.py copies this function as is
-   * into the launcher, whose fallback (when this file cannot load) must choose the same images:
-   * keep it self-contained, ES5, with no line comments. done(list) gets, in page order and
+   * The rules for which images are offered, in one copy: images/bookmarklet.py copies this
+   * function as is into the launcher, whose fallback (when this file cannot load) must choose
+   * the same images, and `make extension` (extension/build.py) into the browser extension's
+   * rules.js. Keep it self-contained, ES5, with no line comments. done(list) gets, in page order and
    * without duplicates, up to 200 {src, width, height, alt, caption}: http(s) JPEG/PNG/GIF/WebP
    * (by the URL's path) of at least 100x100 natural pixels. For each img the address is the
    * largest data-srcset candidate, else data-src (lazy loading), else the largest srcset

@@ -1,0 +1,40 @@
+from django import forms
+
+from .models import Scope
+from .tokens import EXPIRY_CHOICES
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=60,
+        help_text="What it is for, e.g. “Browser extension” or “Backup script”.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": "Browser extension"}),
+    )
+    scope = forms.ChoiceField(
+        choices=Scope.choices, initial=Scope.READ, widget=forms.RadioSelect, label="It may"
+    )
+    expires = forms.ChoiceField(
+        label="Expires",
+        choices=[
+            ("never", "Never"),
+            ("30", "In 30 days"),
+            ("90", "In 90 days"),
+            ("365", "In a year"),
+        ],
+        initial="90",
+    )
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Give the token a name.")
+        if any(ord(char) < 32 or ord(char) == 127 for char in name):
+            raise forms.ValidationError("The name cannot hold control characters.")
+        return name
+
+    def clean_expires(self) -> int | None:
+        return EXPIRY_CHOICES[self.cleaned_data["expires"]]
+
+
+class RevokeForm(forms.Form):
+    id = forms.IntegerField(min_value=1, max_value=2**63 - 1)
