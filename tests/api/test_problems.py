@@ -121,7 +121,8 @@ GARBAGE_BODIES = [
     '{"title": 1e999, "name": [], "url": {}, "image": 99999999999999999999999, "position": -1}',
     '{"image": "1", "position": "x", "tags": "sea", "private": "maybe", "board": 0}',
     '{"tags": [1, null, {}], "title": ""}', '{"url": "javascript:alert(1)", "title": "x"}',
-    '{"url": "http://[::1]/a.png", "title": "x"}', '{"url": "http://169.254.169.254/", "title": "x"}',
+    '{"url": "http://[::1]/a.png", "title": "x"}',
+    '{"url": "http://169.254.169.254/", "title": "x"}',
     json.dumps({"name": "x" * 5000, "title": "y" * 5000, "tags": ["t"] * 500}),
     '{"image": 1, "image": 2}', '{"__proto__": {}}',
 ]  # fmt: skip
