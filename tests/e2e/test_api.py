@@ -37,7 +37,9 @@ def test_tokens_are_made_and_revoked_on_the_profile_page(
     from tests.e2e.conftest import login_context
 
     old, _ = create_token(user=alice, name="Old backup script", expires_in_days=30)
-    context = login_context(browser, live_server, alice, viewport={"width": width, "height": height})
+    context = login_context(
+        browser, live_server, alice, viewport={"width": width, "height": height}
+    )
     context.add_init_script(COLLECT_VIOLATIONS)
     page = context.new_page()
     page.goto(live_server.url + "/account/edit/#api-tokens")
