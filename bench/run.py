@@ -65,9 +65,9 @@ PAGES = [  # (name, path); {detail}, {user}, {board} and {tag} are filled in per
     # The REST API beside the matching HTML pages, with a personal access token (Bearer):
     # the image list (/images/), the feed (the dashboard's) and search (no HTML search page
     # yet: compare with the image list).
-    ("API image list", "/api/v1/images/"),
+    ("API image list", "/api/v1/images/?limit=8"),  # 8 a page, as the HTML list
     ("API feed", "/api/v1/feed/"),
-    ("API search", "/api/v1/search/?q=a"),
+    ("API search", "/api/v1/search/?q=a&limit=8"),
 ]
 ANONYMOUS = {"login page"}  # fetched without cookies; every other page as the logged-in user
 API = {name for name, _ in PAGES if name.startswith("API ")}  # sent with the Bearer token

@@ -127,7 +127,7 @@ def entries(request, board_id: Id, query: Query[PageNumber]):
         return {"items": [], "next": None}
     images = [e.image for e in page.object_list if e.image.is_visible_to(request.user)]
     return {
-        "items": [serialize.image(request, image, tags=[]) for image in images],
+        "items": serialize.images(request, images),
         "next": next_page_url(request, page),
     }
 

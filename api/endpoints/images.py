@@ -64,7 +64,7 @@ def list_images(request, filters: Query[ImageFilters]):
         request.user, mine=filters.mine, user=filters.user, tag=filters.tag, board=filters.board
     )
     rows, next_url = cursor_page(request, images, cursor=filters.cursor, limit=filters.limit)
-    return {"items": [serialize.image(request, row) for row in rows], "next": next_url}
+    return {"items": serialize.images(request, rows), "next": next_url}
 
 
 @contextmanager
