@@ -33,6 +33,9 @@ class ApiMiddleware:
         if not request.path_info.endswith("/") and not request.path_info.endswith(NO_SLASH):
             request.path_info += "/"
             request.path += "/"
+        if "\x00" in request.path_info or "%00" in request.META.get("QUERY_STRING", ""):
+            # No name, tag, cursor or search holds one; PostgreSQL refuses them in text.
+            return problem_response(400, "The address holds a NUL character.")
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -2,9 +2,14 @@
 fields: a misspelt field is a 422, never silently dropped."""
 
 from datetime import datetime
+from typing import Annotated
 
 from ninja import Schema
 from pydantic import ConfigDict, Field
+
+MAX_ID = 2**63 - 1
+# An id in a path: within what the databases store (a larger one reads as missing, a 422).
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class In(Schema):

@@ -1,13 +1,20 @@
-"""Model rows as the API's answers (see schemas.py). Pure functions of rows already loaded:
-no queries here (the selectors load what these read)."""
+"""Model rows as the API's answers (see schemas.py). Functions of rows already loaded: no
+queries here, but the one for a page's tags in `images` (the selectors load the rest)."""
 
 from django.urls import reverse
 
 
 def absolute(request, url: str | None) -> str | None:
+    """`url` (a path, or already absolute for media on another host) made absolute. The
+    scheme and host are worked out once a request (an answer holds a hundred addresses)."""
     if not url:
         return None
-    return request.build_absolute_uri(url)
+    if url.startswith(("http://", "https://")):
+        return url
+    base = getattr(request, "_api_base", None)
+    if base is None:
+        base = request._api_base = request.build_absolute_uri("/").rstrip("/")
+    return base + url if url.startswith("/") else request.build_absolute_uri(url)
 
 
 def person(request, user) -> dict:
@@ -20,13 +27,18 @@ def person(request, user) -> dict:
 
 
 def status_url(request, image_id: int) -> str:
-    return request.build_absolute_uri(reverse("api-1:image_detail", args=[image_id]))
+    return absolute(request, reverse("api-1:image_detail", args=[image_id])) or ""
 
 
-def image(request, image, *, tags: list[str] | None = None) -> dict:
-    """`tags` given, or read from a prefetch of `tags` (image_list's queryset has it)."""
-    if tags is None:
-        tags = sorted(tag.name for tag in image.tags.all())
+def images(request, rows) -> list[dict]:
+    """A page of images with their tags (one query for all the tags)."""
+    from .selectors import tags_by_image
+
+    tags = tags_by_image([row.pk for row in rows])
+    return [image(request, row, tags=tags[row.pk]) for row in rows]
+
+
+def image(request, image, *, tags: list[str]) -> dict:
     ready = image.is_ready and image.image
     own = request.user.is_authenticated and image.user_id == request.user.pk
     return {

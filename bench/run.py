@@ -16,6 +16,9 @@ Environment (all optional):
   BENCH_PG     PostgreSQL server URL (default postgres://postgres@127.0.0.1:5432)
   BENCH_REDIS  Redis URL; flushed first (default redis://127.0.0.1:6379/9)
   BENCH_PORT   gunicorn's port on 127.0.0.1 (default 8765)
+  BENCH_SMALL_DB  the small size's database name (default bookmarks_bench)
+  BENCH_SMALL_ONLY=1  the small size only (no large database, no slow-server row): the table
+                goes to stdout and bench/results-small.md, bench/results.md is left alone
 """
 
 import datetime
@@ -66,8 +69,14 @@ PAGES = [  # (name, path); {detail}, {user}, {board} and {tag} are filled in per
     ("search phrase", "/search/?q=%22icy+canyon%22"),
     ("search tag", "/search/?q=%23{tag}"),
     ("search suggestions", "/search/suggest/?q=go"),
+    # The REST API beside the matching HTML pages, with a personal access token (Bearer):
+    # the image list (/images/), the feed (the dashboard's) and search (/search/?q=this).
+    ("API image list", "/api/v1/images/?limit=8"),  # 8 a page, as the HTML list
+    ("API feed", "/api/v1/feed/"),
+    ("API search", "/api/v1/search/?q=this&limit=8"),
 ]
 ANONYMOUS = {"login page"}  # fetched without cookies; every other page as the logged-in user
+API = {name for name, _ in PAGES if name.startswith("API ")}  # sent with the Bearer token
 BASELINE = "login page"  # the targets are relative to this page's throughput
 TARGET_RATIO = 0.40  # every page's req/s at least this share of the baseline's
 CPU_TARGET_MS = {"dashboard": 5.0}  # Python CPU per request; other pages: CPU_TARGET_DEFAULT_MS
@@ -85,6 +94,8 @@ def env_sizes(name: str, default: str) -> tuple[int, int, int]:
 
 
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+SMALL_ONLY = os.environ.get("BENCH_SMALL_ONLY", "") not in ("", "0")
+RESULTS_SMALL = ROOT / "bench" / "results-small.md"
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/9")
 PORT = env_int("BENCH_PORT", 8765)
@@ -112,6 +123,7 @@ class Size:
     seed_seconds: float | None = None
     load: list = field(default_factory=list)  # 1-minute load average before each page
     slow: dict = field(default_factory=dict)  # the slow-server row (small size only)
+    token: str = ""  # the API rows' Bearer token
 
 
 def log(message: str) -> None:
@@ -252,13 +264,30 @@ def fill_urls(size: Size) -> None:
         size.urls[name] = path.format(detail=detail, user=USERNAME, board=board, tag=tag)
 
 
+def api_token(size: Size) -> str:
+    """A new read token of demo0001 for the API rows (made through the product's service)."""
+    code = (
+        "from api.tokens import create_token; from account.models import User; "
+        f"print(create_token(user=User.objects.get(username={USERNAME!r}), name='bench')[1])"
+    )
+    return manage(size, "shell", "-c", code, capture=True).strip().splitlines()[-1]
+
+
+def headers_for(name: str, cookie: str, token: str) -> dict:
+    if name in ANONYMOUS:
+        return {}
+    if name in API:
+        return {"Authorization": f"Bearer {token}"}
+    return {"Cookie": cookie}
+
+
 def count_queries(size: Size) -> None:
     """SQL queries per request of each page: Django's test Client with CaptureQueriesContext,
     against the same database, as the same user; the second request of each page counts (the
     first fills per-process caches such as content types, and Redis-backed blocks such as
     "recently viewed" on the dashboard)."""
     out = subprocess.run(
-        [PYTHON, "-m", "bench.run", "--count-queries", json.dumps(size.urls)],
+        [PYTHON, "-m", "bench.run", "--count-queries", json.dumps(size.urls), size.token],
         cwd=ROOT,
         env=django_env(size),
         check=True,
@@ -269,7 +298,7 @@ def count_queries(size: Size) -> None:
     size.queries, size.costs = measured["queries"], measured["costs"]
 
 
-def _count_queries_here(urls: dict) -> None:
+def _count_queries_here(urls: dict, token: str) -> None:
     import django
 
     django.setup()
@@ -280,13 +309,18 @@ def _count_queries_here(urls: dict) -> None:
 
     anonymous, logged_in = Client(HTTP_HOST=HOST), Client(HTTP_HOST=HOST)
     logged_in.force_login(get_user_model().objects.get(username=USERNAME))
+    with_token = Client(HTTP_HOST=HOST, HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    def client_for(name):
+        return anonymous if name in ANONYMOUS else with_token if name in API else logged_in
+
     for name, url in urls.items():  # as wrk sees them: after a first visit of every page
-        client = anonymous if name in ANONYMOUS else logged_in
+        client = client_for(name)
         if client.get(url).status_code != 200:
             raise SystemExit(f"{url} did not answer 200")
     counts, costs = {}, {}
     for name, url in urls.items():
-        client = anonymous if name in ANONYMOUS else logged_in
+        client = client_for(name)
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         counts[name] = len(queries.captured_queries)
@@ -387,7 +421,7 @@ def check_pages(size: Size, cookie: str) -> None:
     """Every page answers 200 with content to the logged-in user (a redirect to the login page
     would be a fast, meaningless 302 for wrk)."""
     for name, url in size.urls.items():
-        headers = {} if name in ANONYMOUS else {"Cookie": cookie}
+        headers = headers_for(name, cookie, size.token)
         request = urllib.request.Request(f"http://{HOST}:{PORT}{url}", headers=headers)
         opener = urllib.request.build_opener(_NoRedirect)
         try:
@@ -399,11 +433,13 @@ def check_pages(size: Size, cookie: str) -> None:
             raise SystemExit(f"{size.label} {name} {url} answered an empty page")
 
 
-def wrk(url: str, cookie: str | None, seconds: int) -> dict:
+def wrk(url: str, cookie: str | None, seconds: int, *, headers: dict | None = None) -> dict:
+    if headers is None:
+        headers = {"Cookie": cookie} if cookie else {}
+    sent = [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
     command = [
         "wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s",
-        "--latency", "-s", str(LUA), *(["-H", f"Cookie: {cookie}"] if cookie else []),
-        f"http://{HOST}:{PORT}{url}",
+        "--latency", "-s", str(LUA), *sent, f"http://{HOST}:{PORT}{url}",
     ]  # fmt: skip
     output = subprocess.run(command, check=True, text=True, capture_output=True).stdout
     line = next(line for line in output.splitlines() if line.startswith("BENCH "))
@@ -424,21 +460,22 @@ def bench_size(size: Size) -> None:
     mark_private(size)
     prepare_redis(size)
     fill_urls(size)
+    size.token = api_token(size)
     count_queries(size)
     with Gunicorn(size):
         cookie = login_cookie()
         check_pages(size, cookie)
         for name, url in size.urls.items():
             size.load.append(os.getloadavg()[0])
-            as_who = None if name in ANONYMOUS else cookie
-            wrk(url, as_who, WARMUP)
-            runs = [wrk(url, as_who, DURATION) for _ in range(REPEAT)]
+            headers = headers_for(name, cookie, size.token)
+            wrk(url, None, WARMUP, headers=headers)
+            runs = [wrk(url, None, DURATION, headers=headers) for _ in range(REPEAT)]
             size.results[name] = r = max(runs, key=lambda run: run["rps"])
             log(
                 f"{size.label:5} {name:22} {r['rps']:7.1f} req/s  p50 {r['p50']:6.1f} ms  "
                 f"p95 {r['p95']:6.1f} ms  {size.queries.get(name, 0)} queries"
             )
-        if not size.cached:
+        if not size.cached and not SMALL_ONLY:
             bench_slow_servers(size, cookie)
 
 
@@ -667,9 +704,35 @@ p95 large/small ≤ 1.3; the same number of queries at both sizes; with slow ser
     return text
 
 
+def small_results(small: Size, command: str, started: float) -> str:
+    """BENCH_SMALL_ONLY: the small size's table (each page against the login page's req/s)."""
+    baseline = small.results[BASELINE]["rps"]
+    rows = [
+        "| page | queries | req/s | p50 ms | p95 ms | vs login | Python CPU ms |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for name, _ in PAGES:
+        r = small.results[name]
+        rows.append(
+            f"| {name} | {small.queries[name]} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} "
+            f"| {r['rps'] / baseline:.0%} | {small.costs[name]['cpu']:.2f} |"
+        )
+    return (
+        f"# Benchmark results, small size only\n\n- date: "
+        f"{datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}, "
+        f"{(time.monotonic() - started) / 60:.1f} min\n- command: `BENCH_SMALL_ONLY=1 {command}`\n"
+        f"- machine: {machine()}\n- load average before the pages: "
+        f"{min(small.load):.1f}–{max(small.load):.1f}\n- {small.users:,} users, "
+        f"{small.images:,} images, {small.actions:,} actions; wrk -t{THREADS} -c{CONNECTIONS}, "
+        f"best of {REPEAT} × {DURATION} s; API rows with a Bearer token, pages with the session\n\n"
+        + "\n".join(rows)
+        + "\n"
+    )
+
+
 def main() -> None:
-    if len(sys.argv) == 3 and sys.argv[1] == "--count-queries":
-        _count_queries_here(json.loads(sys.argv[2]))
+    if len(sys.argv) == 4 and sys.argv[1] == "--count-queries":
+        _count_queries_here(json.loads(sys.argv[2]), sys.argv[3])
         return
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk (make bench does it)")
@@ -678,7 +741,8 @@ def main() -> None:
     for name in ("BENCH_SMALL", "BENCH_LARGE", "BENCH_DURATION", "BENCH_CONNECTIONS"):
         if os.environ.get(name):
             command = f"{name}={shlex.quote(os.environ[name])} {command}"
-    small = Size("small", "bookmarks_bench", *env_sizes("BENCH_SMALL", "100,1000,1000"), False)
+    small_db = os.environ.get("BENCH_SMALL_DB") or "bookmarks_bench"
+    small = Size("small", small_db, *env_sizes("BENCH_SMALL", "100,1000,1000"), False)
     database, default = (
         ("bookmarks_bench_medium", "2000,20000,200000")
         if QUICK
@@ -688,6 +752,13 @@ def main() -> None:
     TMP.mkdir(parents=True, exist_ok=True)
     log("collectstatic")
     manage(small, "collectstatic", "--noinput", "--clear", "-v", "0")
+    if SMALL_ONLY:
+        bench_size(small)
+        text = small_results(small, command, started)
+        RESULTS_SMALL.write_text(text)
+        print(text)
+        log(f"written to {RESULTS_SMALL.relative_to(ROOT)}")
+        return
     for size in (small, large):
         bench_size(size)
     print(write_results(small, large, command, started))

@@ -28,6 +28,7 @@ from ..schemas import (
     BoardPatchIn,
     EntryIn,
     EntryOut,
+    Id,
     ImagePage,
     MoveIn,
 )
@@ -84,14 +85,14 @@ def create(request, payload: BoardIn):
 @router.get(
     "{int:board_id}/", response={200: BoardOut, **ERRORS}, auth=READ, url_name="board_detail"
 )
-def detail(request, board_id: int):
+def detail(request, board_id: Id):
     return _out(request, board_or_404(board_id, viewer=request.user))
 
 
 @router.patch(
     "{int:board_id}/", response={200: BoardOut, **ERRORS}, auth=WRITE, url_name="board_update"
 )
-def update(request, board_id: int, payload: BoardPatchIn):
+def update(request, board_id: Id, payload: BoardPatchIn):
     """Rename your board or change its description."""
     board = own_board_or_404(board_id, user=request.user)
     name = payload.name if payload.name is not None else board.name
@@ -106,7 +107,7 @@ def update(request, board_id: int, payload: BoardPatchIn):
 @router.delete(
     "{int:board_id}/", response={204: None, **ERRORS}, auth=WRITE, url_name="board_delete"
 )
-def delete(request, board_id: int):
+def delete(request, board_id: Id):
     """Delete your board (its images stay)."""
     delete_board(board=own_board_or_404(board_id, user=request.user))
     return Status(204, None)
@@ -118,7 +119,7 @@ def delete(request, board_id: int):
     auth=READ,
     url_name="board_entries",
 )
-def entries(request, board_id: int, query: Query[PageNumber]):
+def entries(request, board_id: Id, query: Query[PageNumber]):
     """The board's images in its owner's order."""
     board = board_or_404(board_id, viewer=request.user)
     page = entries_page(board, query.page)
@@ -126,7 +127,7 @@ def entries(request, board_id: int, query: Query[PageNumber]):
         return {"items": [], "next": None}
     images = [e.image for e in page.object_list if e.image.is_visible_to(request.user)]
     return {
-        "items": [serialize.image(request, image, tags=[]) for image in images],
+        "items": serialize.images(request, images),
         "next": next_page_url(request, page),
     }
 
@@ -137,7 +138,7 @@ def entries(request, board_id: int, query: Query[PageNumber]):
     auth=WRITE,
     url_name="board_entry_add",
 )
-def add_entry(request, board_id: int, payload: EntryIn):
+def add_entry(request, board_id: Id, payload: EntryIn):
     """Put an image (anyone's you may see) on your board; 200 when it was there already."""
     own_board_or_404(board_id, user=request.user)
     try:
@@ -155,7 +156,7 @@ def add_entry(request, board_id: int, payload: EntryIn):
     auth=WRITE,
     url_name="board_entry_remove",
 )
-def remove_entry(request, board_id: int, image_id: int):
+def remove_entry(request, board_id: Id, image_id: Id):
     """Take an image off your board (the image stays)."""
     own_board_or_404(board_id, user=request.user)
     try:
@@ -171,7 +172,7 @@ def remove_entry(request, board_id: int, image_id: int):
     auth=WRITE,
     url_name="board_entry_move",
 )
-def move(request, board_id: int, image_id: int, payload: MoveIn):
+def move(request, board_id: Id, image_id: Id, payload: MoveIn):
     """Move an image to a 0-based place in your board's order."""
     board = own_board_or_404(board_id, user=request.user)
     try:

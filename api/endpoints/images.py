@@ -32,6 +32,7 @@ from ..auth import READ, WRITE
 from ..pagination import DEFAULT_LIMIT, MAX_LIMIT, cursor_page
 from ..problems import Problem, form_errors
 from ..schemas import (
+    Id,
     ImageCreateIn,
     ImageDetailOut,
     ImageOut,
@@ -63,7 +64,7 @@ def list_images(request, filters: Query[ImageFilters]):
         request.user, mine=filters.mine, user=filters.user, tag=filters.tag, board=filters.board
     )
     rows, next_url = cursor_page(request, images, cursor=filters.cursor, limit=filters.limit)
-    return {"items": [serialize.image(request, row) for row in rows], "next": next_url}
+    return {"items": serialize.images(request, rows), "next": next_url}
 
 
 @contextmanager
@@ -196,7 +197,7 @@ def upload_image(
 @router.get(
     "{int:image_id}/", response={200: ImageDetailOut, **ERRORS}, auth=READ, url_name="image_detail"
 )
-def image_detail(request, image_id: int):
+def image_detail(request, image_id: Id):
     """One image, with `status` (saving, ready or failed) and whether you like it."""
     image = image_or_404(image_id, viewer=request.user)
     tags = sorted(image.tags.values_list("name", flat=True))
@@ -206,7 +207,7 @@ def image_detail(request, image_id: int):
 @router.patch(
     "{int:image_id}/", response={200: ImageOut, **ERRORS}, auth=WRITE, url_name="image_update"
 )
-def update(request, image_id: int, payload: ImagePatchIn):
+def update(request, image_id: Id, payload: ImagePatchIn):
     """Change your image's title, description, alt text, tags (the whole list) or privacy."""
     image = own_image_or_404(image_id, user=request.user)
     current = sorted(image.tags.values_list("name", flat=True))
@@ -235,13 +236,13 @@ def update(request, image_id: int, payload: ImagePatchIn):
 @router.delete(
     "{int:image_id}/", response={204: None, **ERRORS}, auth=WRITE, url_name="image_delete"
 )
-def delete(request, image_id: int):
+def delete(request, image_id: Id):
     """Delete your image (its files, likes, tags and board entries go with it)."""
     delete_image(image=own_image_or_404(image_id, user=request.user))
     return Status(204, None)
 
 
-def _like(request, image_id: int, *, like: bool):
+def _like(request, image_id: Id, *, like: bool):
     form = LikeForm(data={"id": image_id, "action": "like" if like else "unlike"})
     if not form.is_valid():
         raise Problem(404, "No such image.")
@@ -258,7 +259,7 @@ def _like(request, image_id: int, *, like: bool):
 @router.post(
     "{int:image_id}/like/", response={200: LikeOut, **ERRORS}, auth=WRITE, url_name="image_like"
 )
-def like(request, image_id: int):
+def like(request, image_id: Id):
     """Like an image (idempotent)."""
     return _like(request, image_id, like=True)
 
@@ -266,6 +267,6 @@ def like(request, image_id: int):
 @router.delete(
     "{int:image_id}/like/", response={200: LikeOut, **ERRORS}, auth=WRITE, url_name="image_unlike"
 )
-def unlike(request, image_id: int):
+def unlike(request, image_id: Id):
     """Stop liking an image (idempotent)."""
     return _like(request, image_id, like=False)

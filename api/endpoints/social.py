@@ -149,4 +149,4 @@ def search(request, query: Query[SearchQuery]):
         raise Problem(422, "Give some words to search for.")
     images = search_images(images_for(request.user), query.q)
     rows, next_url = cursor_page(request, images, cursor=query.cursor, limit=query.limit)
-    return {"items": [serialize.image(request, row) for row in rows], "next": next_url}
+    return {"items": serialize.images(request, rows), "next": next_url}
