@@ -8,12 +8,15 @@ class AccountConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from . import signals
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import signals, theme
         from .models import Profile
 
         user = settings.AUTH_USER_MODEL
         pre_delete.connect(signals.user_deleting, sender=user, dispatch_uid="account_user_deleting")
         post_delete.connect(signals.user_deleted, sender=user, dispatch_uid="account_user_deleted")
+        user_logged_in.connect(theme.copy_to_session, dispatch_uid="account_theme_to_session")
         pre_save.connect(
             signals.profile_saving, sender=Profile, dispatch_uid="account_profile_saving"
         )

@@ -81,6 +81,14 @@ class User(AbstractUser):
         return (self.display_name[:1] or "?").upper()
 
 
+class Theme(models.TextChoices):
+    """The site's colours: the system's choice (prefers-color-scheme), or always light or dark."""
+
+    SYSTEM = "system", "System"
+    LIGHT = "light", "Light"
+    DARK = "dark", "Dark"
+
+
 class Profile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -90,6 +98,7 @@ class Profile(models.Model):
     photo_thumbnails = models.JSONField(default=dict, blank=True, editable=False)
     # New bookmarks start private when set (the bookmark form's checkbox is ticked).
     private_by_default = models.BooleanField(default=False)
+    theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
 
     def __str__(self):
         return f"Profile of {self.user.username}"

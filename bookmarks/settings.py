@@ -193,6 +193,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
                 "notifications.context_processors.live",
+                "account.theme.theme",
             ],
         },
     },
