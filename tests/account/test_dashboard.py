@@ -135,9 +135,9 @@ def test_feed_lines_are_drawn_by_target_type_not_guessed(auth_client, user):
     create_action(friend, "is following", followed)
     page = feed(auth_client).content.decode()
     thumb = untitled.list_thumbnail.url
-    assert f'<a href="{untitled.get_absolute_url()}" class="feed-thumb"><img src="{thumb}"' in page
+    assert f'<a href="{untitled.get_absolute_url()}" class="feed-thumb" tabindex="-1" aria-hidden="true"><img src="{thumb}"' in page
     assert (
-        f'<a href="{followed.get_absolute_url()}" class="feed-thumb"><span class="avatar-initial '
+        f'<a href="{followed.get_absolute_url()}" class="feed-thumb" tabindex="-1" aria-hidden="true"><span class="avatar-initial '
         'avatar-48" aria-hidden="true">Z</span></a>' in page
     )
     assert f'<a href="{followed.get_absolute_url()}">Zoë</a>' in page
