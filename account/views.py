@@ -9,7 +9,13 @@ from django.views.decorators.http import require_POST
 from boards.selectors import boards_of
 from bookmarks import eventauth, ratelimit
 from bookmarks.clientip import client_key
-from bookmarks.http import Refused, post_endpoint, rate_limited_response, refused_response, safe_next
+from bookmarks.http import (
+    Refused,
+    post_endpoint,
+    rate_limited_response,
+    refused_response,
+    safe_next,
+)
 from bookmarks.imaging import ImageError
 from bookmarks.paging import past_the_end
 from bookmarks.ratelimit import RateLimited, hit

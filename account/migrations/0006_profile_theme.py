@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('account', '0005_privacy_fields'),
+        ("account", "0005_privacy_fields"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='profile',
-            name='theme',
-            field=models.CharField(choices=[('system', 'System'), ('light', 'Light'), ('dark', 'Dark')], default='system', max_length=10),
+            model_name="profile",
+            name="theme",
+            field=models.CharField(
+                choices=[("system", "System"), ("light", "Light"), ("dark", "Dark")],
+                default="system",
+                max_length=10,
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('images', '0006_privacy_fields'),
+        ("images", "0006_privacy_fields"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='image',
-            name='slug',
+            model_name="image",
+            name="slug",
             field=models.SlugField(allow_unicode=True, blank=True, max_length=200),
         ),
     ]

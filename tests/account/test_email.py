@@ -278,6 +278,7 @@ def test_the_reset_limit_answers_alike_for_unknown_addresses(client, user):
         for n in range(10, 14)
     ]  # noqa: E501
     assert [r.status_code for r in known] == [r.status_code for r in unknown] == [302] * 3 + [429]
+
     # Alike but for the CSRF tokens of the page's forms (masked afresh on every page).
     def page(response):
         return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())

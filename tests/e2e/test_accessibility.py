@@ -41,9 +41,7 @@ THEMES = [Theme.LIGHT, Theme.DARK]
 
 def axe_source() -> str:
     if not AXE.exists():
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=VENDOR, check=True
-        )
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--silent"], cwd=VENDOR, check=True)
     return AXE.read_text()
 
 

@@ -172,7 +172,9 @@ def test_detail_of_a_missing_image_is_404(client, path):
 
 def test_unicode_title_gets_a_usable_slug(user, client):
     image = make_image(user, title="日本の夕焼け")
-    assert image.slug == "日本の夕焼け"  # its own letters (issue 22; tests/images/test_unicode_slugs.py)
+    assert (
+        image.slug == "日本の夕焼け"
+    )  # its own letters (issue 22; tests/images/test_unicode_slugs.py)
     assert client.get(image.get_absolute_url()).status_code == 200
 
 
