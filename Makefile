@@ -8,7 +8,7 @@ EVENTS_PORT ?= 8001
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bookmarks
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: extension run serve worker events bench-live bench-similar bench-image-cost bench-export scale-check test test-sqlite test-pg test-e2e lint typecheck format chromium nginx collectstatic demo bench clean
+.PHONY: extension run serve worker events bench-live bench-similar bench-image-cost bench-export scale-check test test-sqlite test-pg test-e2e lint typecheck format chromium axe nginx collectstatic demo bench clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -74,13 +74,22 @@ chromium:
 extension: $(BIN)/.installed
 	$(BIN)/python extension/build.py --site "$${SITE_URL:-http://$(HOST):$(PORT)}" --out dist
 
+## axe-core for the accessibility tests (tests/e2e/test_accessibility.py), from the npm registry
+## into a test-only folder, pinned by its package-lock.json; never served, never committed.
+AXE := tests/e2e/vendor/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+$(AXE): tests/e2e/vendor/package.json tests/e2e/vendor/package-lock.json
+	@command -v npm >/dev/null || apt-get install -y npm || (apt-get update && apt-get install -y npm)
+	cd tests/e2e/vendor && npm ci --no-audit --no-fund --silent
+	touch $@
+
 ## Everything: the whole suite on SQLite, then again on PostgreSQL.
 test: test-sqlite test-pg
 
-test-sqlite: $(BIN)/.dev-installed chromium nginx
+test-sqlite: $(BIN)/.dev-installed chromium axe nginx
 	$(PYTEST) $(PYTEST_ARGS)
 
-test-pg: $(BIN)/.dev-installed chromium nginx
+test-pg: $(BIN)/.dev-installed chromium axe nginx
 	DATABASE_URL=$(PG_URL) $(PYTEST) $(PYTEST_ARGS)
 
 lint: $(BIN)/.dev-installed typecheck

@@ -8,9 +8,11 @@ class AccountConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from bookmarks.deletion import register_file_reference
 
-        from . import signals
+        from . import signals, theme
         from .models import Profile
 
         register_file_reference("account.Profile", "photo")
@@ -18,6 +20,7 @@ class AccountConfig(AppConfig):
         user = settings.AUTH_USER_MODEL
         pre_delete.connect(signals.user_deleting, sender=user, dispatch_uid="account_user_deleting")
         post_delete.connect(signals.user_deleted, sender=user, dispatch_uid="account_user_deleted")
+        user_logged_in.connect(theme.copy_to_session, dispatch_uid="account_theme_to_session")
         pre_save.connect(
             signals.profile_saving, sender=Profile, dispatch_uid="account_profile_saving"
         )

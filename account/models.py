@@ -83,6 +83,14 @@ class User(AbstractUser):
         return (self.display_name[:1] or "?").upper()
 
 
+class Theme(models.TextChoices):
+    """The site's colours: the system's choice (prefers-color-scheme), or always light or dark."""
+
+    SYSTEM = "system", "System"
+    LIGHT = "light", "Light"
+    DARK = "dark", "Dark"
+
+
 class Profile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -98,6 +106,7 @@ class Profile(models.Model):
         blank=True,
         help_text=f"A few words about you for your page, {BIO_MAX_LENGTH} characters at most.",
     )
+    theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
 
     def __str__(self):
         return f"Profile of {self.user.username}"

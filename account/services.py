@@ -37,6 +37,15 @@ def register_user(*, username: str, email: str, password: str, first_name: str =
     return user
 
 
+def set_theme(*, user, theme: str) -> Profile:
+    """Save the person's colour theme (a Theme value; the caller has checked it)."""
+    profile = ensure_profile(user)
+    if profile.theme != theme:
+        profile.theme = theme
+        profile.save(update_fields=["theme"])
+    return profile
+
+
 def follow_user(*, user_from, user_to, follow: bool) -> int:
     """Follow or unfollow; returns user_to's follower count (active followers, as their page
     counts them). Idempotent, safe when two

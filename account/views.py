@@ -4,20 +4,28 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from boards.selectors import boards_of, boards_shared_with
 from bookmarks import eventauth, ratelimit
 from bookmarks.clientip import client_key
-from bookmarks.http import post_endpoint, rate_limited_response
+from bookmarks.http import (
+    Refused,
+    post_endpoint,
+    rate_limited_response,
+    refused_response,
+    safe_next,
+)
 from bookmarks.imaging import ImageError
 from bookmarks.paging import past_the_end
 from bookmarks.ratelimit import RateLimited, hit
 from images.selectors import image_page, liked_images_page, person_tags
 
-from . import selectors
+from . import selectors, theme
 from .confirmation import MailNotSent, send_confirmation
 from .forms import FollowForm, ProfileEditForm, UserEditForm, UserRegistrationForm
-from .services import ensure_profile, follow_user, register_user, save_profile
+from .models import Theme
+from .services import ensure_profile, follow_user, register_user, save_profile, set_theme
 from .social import connected_accounts
 
 
@@ -209,3 +217,17 @@ def user_follow(request, data):
         user_from=request.user, user_to=data["id"], follow=data["action"] == "follow"
     )
     return {"followers": followers}
+
+
+@require_POST
+def choose_theme(request):
+    """The top bar's light / dark / system switch (a plain form): kept on the person's profile
+    when signed in, in a cookie for everyone; back to the page it was pressed on."""
+    chosen = request.POST.get("theme")
+    if chosen not in Theme.values:
+        return refused_response(request, Refused("Choose a theme: light, dark or system."))
+    if request.user.is_authenticated:
+        set_theme(user=request.user, theme=chosen)
+    response = redirect(safe_next(request, fallback="/"))
+    theme.remember(request, response, chosen)
+    return response

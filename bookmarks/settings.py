@@ -180,6 +180,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # /api/: both forms of an address, the body cap (413), problem documents for errors.
     "api.middleware.ApiMiddleware",
@@ -210,6 +211,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
                 "notifications.context_processors.live",
+                "account.theme.theme",
             ],
         },
     },
@@ -239,7 +241,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = None
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# Translation scaffolding (issue 22): the languages offered, chosen per request by
+# LocaleMiddleware; catalogues will live in locale/ (none yet, so everything is English).
+LANGUAGES = [("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

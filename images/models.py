@@ -46,7 +46,7 @@ class Image(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="images_created"
     )
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, blank=True)
+    slug = models.SlugField(max_length=200, blank=True, allow_unicode=True)
     url = models.URLField("source URL", max_length=2000, blank=True)  # empty for uploads
     # The web page the image was found on (the bookmarklet sends it); empty when unknown.
     page_url = models.URLField("page URL", max_length=2000, blank=True)
@@ -128,7 +128,8 @@ class Image(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.title)[:200].strip("-") or "image"
+            # Letters of every script stay: a Japanese title reads as Japanese in the address.
+            self.slug = slugify(self.title, allow_unicode=True)[:200].strip("-") or "image"
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

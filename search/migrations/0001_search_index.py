@@ -201,8 +201,10 @@ def backward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("images", "0006_privacy_fields"),
-        ("account", "0005_privacy_fields"),
+        # After every images and account migration so far: on SQLite a migration that remakes
+        # a table (an AlterField) drops its triggers, so the index's must come after them.
+        ("images", "0009_unicode_slug"),
+        ("account", "0007_profile_theme"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 

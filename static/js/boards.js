@@ -24,7 +24,7 @@
     var $widget = $form.closest("[data-save-widget]");
     $form.attr("action", saved ? $widget.data("remove-url") : $widget.data("save-url"));
     $button.text(saved ? "Saved ✓" : "Save").toggleClass("btn-outline", saved)
-      .attr("aria-label", (saved ? "Remove from " : "Save to ") + boardName);
+      .attr("aria-label", saved ? "Saved ✓ in " + boardName + " (press to remove)" : "Save to " + boardName);
   }
 
   $(function () {
@@ -140,7 +140,10 @@
       event.preventDefault();
       var $item = $(this).closest("li");
       moveBy($item, parseInt($(this).attr("data-entry-move"), 10));
-      $(this).find("button").trigger("focus");
+      // At the first or last place this button is now disabled: keep focus on the item's other one.
+      var $button = $(this).find("button");
+      if ($button.prop("disabled")) { $button = $item.find("form[data-entry-move] button:not(:disabled)").first(); }
+      $button.trigger("focus");
     });
 
     $list.on("keydown", "li[data-entry]", function (event) {

@@ -89,7 +89,7 @@
     "box-shadow:0 20px 50px rgba(16,24,40,.35);outline:none}",
     ".bm-head{display:flex;align-items:center;gap:12px;padding:14px 16px 14px 20px;border-bottom:1px solid #e4e7ec}",
     ".bm-title{flex:1;margin:0;font-size:17px;font-weight:700;line-height:1.3}",
-    ".bm-brand{color:#e0445a}",
+    ".bm-brand{color:#b9334a}",
     ".bm-close{flex:none;width:36px;height:36px;border:1px solid #e4e7ec;border-radius:50%;background:#fff;",
     "color:#475467;font:22px/1 system-ui,sans-serif;cursor:pointer;padding:0}",
     ".bm-close:hover{background:#f6f7f9;color:#1f2430}",
@@ -102,8 +102,9 @@
     "border:2px solid #e4e7ec;border-radius:10px;background:#f6f7f9;cursor:pointer;overflow:hidden;",
     "font:inherit;color:inherit;text-align:left}",
     ".bm-pick:hover{border-color:#e0445a}",
-    ".bm-pick:focus-visible,.bm-close:focus-visible{outline:3px solid #f7a8b4;outline-offset:2px;border-color:#e0445a}",
+    ".bm-pick:focus-visible,.bm-close:focus-visible{outline:3px solid #b9334a;outline-offset:2px;border-color:#b9334a}",
     ".bm-pick img{display:block;width:100%;height:130px;object-fit:contain;background:#eef0f3;border:0;margin:0}",
+    ".bm-sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}",
     ".bm-caption{display:block;padding:6px 10px 8px;font-size:13px;line-height:1.35;background:#fff}",
     ".bm-caption strong{display:block;font-weight:600;color:#1f2430}",
     ".bm-name{display:block;color:#667085;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}",
@@ -222,8 +223,8 @@
         var name = new URL(image.src).pathname.split("/").pop() || "image";
         try { name = decodeURIComponent(name); } catch (e) { /* keep it encoded */ }
         $("<li>").append(
-          $("<button>", {type: "button", "class": "bm-pick", "data-src": image.src,
-            "aria-label": "Bookmark " + name + " (" + size + ")"})
+          $("<button>", {type: "button", "class": "bm-pick", "data-src": image.src})
+            .append($("<span>", {"class": "bm-sr"}).text("Bookmark "))
             .append($("<img>", {alt: "", src: image.src, loading: "lazy"}))
             .append($("<span>", {"class": "bm-caption"})
               .append($("<strong>").text(size))

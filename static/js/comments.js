@@ -4,6 +4,8 @@
   "use strict";
   var ajax = { "X-Requested-With": "XMLHttpRequest" };
 
+  function announce(text) { if (window.bookmarksAnnounce) { window.bookmarksAnnounce(text); } }
+
   function failure(xhr) {
     return (xhr.responseJSON && xhr.responseJSON.message) || "Something went wrong. Please try again.";
   }
@@ -19,6 +21,7 @@
         $("[data-comment-none]").remove();
         $("[data-comment-list]").append(data.html);
         $form.find("textarea").val("");
+        announce("Your comment is posted.");
       })
       .fail(function (xhr) { $error.text(failure(xhr)).prop("hidden", false); })
       .always(function () { $button.prop("disabled", false); });
@@ -28,7 +31,12 @@
     event.preventDefault();
     var $form = $(this);
     $.ajax({ url: $form.attr("action"), method: "POST", data: $form.serialize(), dataType: "json", headers: ajax })
-      .done(function (data) { $form.closest("li.comment").replaceWith(data.html); })
+      .done(function (data) {
+        var $next = $($.parseHTML($.trim(data.html)));
+        $form.closest("li.comment").replaceWith($next);
+        announce("Comment saved.");
+        $next.find("summary").first().trigger("focus");
+      })
       .fail(function (xhr) { window.alert(failure(xhr)); });
   });
 
@@ -36,7 +44,11 @@
     event.preventDefault();
     var $form = $(this);
     $.ajax({ url: $form.attr("action"), method: "POST", data: $form.serialize(), dataType: "json", headers: ajax })
-      .done(function () { $form.closest("li.comment").remove(); })
+      .done(function () {
+        $form.closest("li.comment").remove();
+        announce("Comment deleted.");
+        $("#comment-body").trigger("focus");  // its button is gone: focus stays in the comments
+      })
       .fail(function (xhr) { window.alert(failure(xhr)); });
   });
 

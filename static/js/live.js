@@ -17,7 +17,8 @@
   function showUnread(n) {
     count.textContent = String(n);
     count.hidden = !n;
-    badge.setAttribute("aria-label", "Notifications (" + n + " unread)");
+    var text = badge.querySelector("[data-unread-text]");
+    if (text) { text.textContent = "Notifications, " + n + " unread"; }
     badge.setAttribute("data-unread", String(n));
   }
 

@@ -86,7 +86,10 @@
       button.className = "picker-item";
       var name = image.src.split(/[?#]/)[0].split("/").pop() || "image";
       try { name = decodeURIComponent(name); } catch (e) { /* keep it encoded */ }
-      button.setAttribute("aria-label", "Bookmark " + name + " (" + image.width + " × " + image.height + ")");
+      var says = document.createElement("span");  // read first: "Bookmark 640 × 480 name.jpg"
+      says.className = "sr-only";
+      says.textContent = "Bookmark ";
+      button.appendChild(says);
       var img = document.createElement("img");
       img.alt = "";
       img.referrerPolicy = "no-referrer";
@@ -102,6 +105,7 @@
       var address = document.createElement("span");
       address.className = "picker-url";
       address.textContent = image.src;
+      address.setAttribute("aria-hidden", "true");  // the name says enough; the title has it all
       button.title = image.src;
       caption.appendChild(size);
       caption.appendChild(filename);

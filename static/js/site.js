@@ -32,6 +32,7 @@
       var $label = $($form.data("count-label"));
       $label.text(count === 1 ? $label.data("singular") : $label.data("plural"));
       if ($form.data("likers-target")) { showMeAmongLikers($($form.data("likers-target")), wasOn); }
+      announce((wasOn ? $form.data("said-on") : $form.data("said-off")) + " " + count + " " + $label.text() + ".");
     }).fail(function (xhr) {
       var message = (xhr.responseJSON && xhr.responseJSON.message) || "Something went wrong. Please try again.";
       window.alert(message);
@@ -39,6 +40,8 @@
       $button.prop("disabled", false);
     });
   });
+
+  function announce(text) { if (window.bookmarksAnnounce) { window.bookmarksAnnounce(text); } }
 
   function showMeAmongLikers($list, liking) {
     var template = $("template[data-my-liker]")[0];
@@ -52,21 +55,25 @@
     $("[data-no-likers]").prop("hidden", $list.children("[data-liker]").length > 0);
   }
 
-  // Infinite scroll: when the end of a [data-infinite] list comes near, fetch the next page's
-  // items (?page=N&images_only=1, or the list's data-more-param) and append them; an empty answer means there is no more.
+  // Infinite scroll: when the end of a [data-infinite] list comes near, or the "Load more"
+  // button is pressed, fetch the next page's items (?page=N&images_only=1, or the list's
+  // data-more-param) and append them; an empty answer means there is no more. Pressed from the
+  // button (a keyboard, a screen reader), focus moves to the first new item, so it is not lost.
   $(function () {
     var $list = $("[data-infinite]").first();
-    if (!$list.length || !("IntersectionObserver" in window)) { return; }
+    if (!$list.length) { return; }
     var nextPage = parseInt($list.attr("data-next-page"), 10);
     var baseUrl = $list.attr("data-more-url");
     var onlyParam = $list.attr("data-more-param") || "images_only";
     var loading = false;
     $(".pager").addClass("pager-js");
     var $sentinel = $('<div class="scroll-sentinel" aria-hidden="true"></div>').insertAfter($list);
-    var $status = $('<p class="muted small scroll-status" role="status"></p>').insertAfter($sentinel);
-    if (!nextPage) { return; }
-    var observer = new IntersectionObserver(function (entries) {
-      if (!entries[0].isIntersecting || loading || !nextPage) { return; }
+    var $more = $('<div class="load-more"><button type="button" class="btn btn-quiet" data-load-more>Load more</button></div>').insertAfter($sentinel);
+    var $status = $('<p class="muted small scroll-status" role="status" tabindex="-1"></p>').insertAfter($more);
+    if (!nextPage) { $more.prop("hidden", true); return; }
+
+    function load(fromButton) {
+      if (loading || !nextPage) { return; }
       loading = true;
       $status.text("Loading more…");
       var query = { page: nextPage };
@@ -74,20 +81,32 @@
       $.get(baseUrl, query).done(function (html) {
         if ($.trim(html) === "") {
           nextPage = null;
+          $more.prop("hidden", true);
           $status.text("That's everything.");
-          observer.disconnect();
+          if (observer) { observer.disconnect(); }
+          if (fromButton) { $status.trigger("focus"); }
           return;
         }
+        var before = $list.children().length;
         $list.append(html);
         nextPage += 1;
-        $status.text("");
+        $status.text("More loaded.");
+        if (fromButton) { $list.children().eq(before).find("a, button").first().trigger("focus"); }
       }).fail(function () {
-        $status.text("Could not load more. Scroll again to retry.");
+        $status.text("Could not load more. Scroll again or press Load more to retry.");
       }).always(function () {
         loading = false;
       });
-    }, { rootMargin: "400px" });
-    observer.observe($sentinel[0]);
+    }
+
+    $more.on("click", "button", function () { load(true); });
+    var observer = null;
+    if ("IntersectionObserver" in window) {
+      observer = new IntersectionObserver(function (entries) {
+        if (entries[0].isIntersecting) { load(false); }
+      }, { rootMargin: "400px" });
+      observer.observe($sentinel[0]);
+    }
   });
 
   // Saving cards (templates/images/image/_saving_card.html): poll the bookmark's status,

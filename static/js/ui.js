@@ -48,6 +48,17 @@
     });
   }
 
+  // One polite live region (base.html) tells screen readers what an AJAX action did: a like,
+  // a follow, a comment. Emptied first, so the same words twice are announced twice.
+  var announceTimer = null;
+  window.bookmarksAnnounce = function (text) {
+    var region = document.querySelector("[data-announcer]");
+    if (!region) { return; }
+    region.textContent = "";
+    window.clearTimeout(announceTimer);
+    announceTimer = window.setTimeout(function () { region.textContent = text; }, 60);
+  };
+
   function start() {
     setUpMenu();
     setUpBookmarkletHelp();

@@ -11,6 +11,10 @@ from tests.factories import make_image, make_user
 pytestmark = pytest.mark.django_db
 
 
+# The picture beside a feed line repeats the line's own link: out of the tab order and unread.
+DUPLICATE_LINK = 'tabindex="-1" aria-hidden="true"'
+
+
 def feed(client, **params):
     response = client.get(reverse("dashboard"), params)
     assert response.status_code == 200
@@ -135,10 +139,13 @@ def test_feed_lines_are_drawn_by_target_type_not_guessed(auth_client, user):
     create_action(friend, "is following", followed)
     page = feed(auth_client).content.decode()
     thumb = untitled.list_thumbnail.url
-    assert f'<a href="{untitled.get_absolute_url()}" class="feed-thumb"><img src="{thumb}"' in page
     assert (
-        f'<a href="{followed.get_absolute_url()}" class="feed-thumb"><span class="avatar-initial '
-        'avatar-48" aria-hidden="true">Z</span></a>' in page
+        f'<a href="{untitled.get_absolute_url()}" class="feed-thumb" {DUPLICATE_LINK}>'
+        f'<img src="{thumb}"' in page
+    )
+    assert (
+        f'<a href="{followed.get_absolute_url()}" class="feed-thumb" {DUPLICATE_LINK}>'
+        '<span class="avatar-initial avatar-48" aria-hidden="true">Z</span></a>' in page
     )
     assert f'<a href="{followed.get_absolute_url()}">Zoë</a>' in page
 

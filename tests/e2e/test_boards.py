@@ -94,8 +94,8 @@ def test_save_to_a_board_and_to_a_new_board_from_the_image_page(page, live_serve
     expect(page.locator("[data-save-status]")).to_contain_text("new board “Towers <b>”")
     new = alice.boards.get(name="Towers <b>")
     assert order(new) == [image.pk]
-    expect(page.get_by_role("button", name="Remove from Towers <b>")).to_be_visible()
-    page.get_by_role("button", name="Remove from Lights").click()
+    expect(page.get_by_role("button", name="Saved ✓ in Towers <b>")).to_be_visible()
+    page.get_by_role("button", name="Saved ✓ in Lights").click()
     expect(page.locator("[data-save-status]")).to_contain_text("Removed from “Lights”")
     assert order(board) == []
     # A duplicate name is refused with the reason, nothing added.

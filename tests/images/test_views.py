@@ -172,7 +172,9 @@ def test_detail_of_a_missing_image_is_404(client, path):
 
 def test_unicode_title_gets_a_usable_slug(user, client):
     image = make_image(user, title="日本の夕焼け")
-    assert image.slug == "image"
+    assert (
+        image.slug == "日本の夕焼け"
+    )  # its own letters (issue 22; tests/images/test_unicode_slugs.py)
     assert client.get(image.get_absolute_url()).status_code == 200
 
 
@@ -388,7 +390,8 @@ def test_likers_are_drawn_with_their_avatar_link_and_escaped_name(auth_client, u
     assert (
         f'<li data-liker="{liker.pk}"><a href="{liker.get_absolute_url()}" '
         'title="&lt;b&gt;&quot;Q&quot;&lt;/b&gt;">'
-        '<span class="avatar-initial avatar-36" aria-hidden="true">&lt;</span></a></li>'
+        '<span class="avatar-initial avatar-36" aria-hidden="true">&lt;</span>'
+        '<span class="sr-only">&lt;b&gt;&quot;Q&quot;&lt;/b&gt;</span></a></li>'
     ) in page
     assert '<b>"Q"' not in page
 
