@@ -1,17 +1,13 @@
-"""The API's image search, in one small function so that the site's search (the `search`
-app, being built beside this) can replace it: swap the body of `search_images` for a call
-to it. Until then: title, description or alt text containing the words, within what the
-viewer may see."""
+"""The API's image search: the site's own (search.selectors.matching_images), so the query
+language, the full-text index and the visibility rules are the same as on /search/."""
 
-from django.db.models import Q
+from search.query import parse
+from search.selectors import matching_images
 
 MAX_QUERY_LENGTH = 200
 
 
-def search_images(images, query: str):
-    """`images` (already limited to what the viewer may see) that match every word of `query`."""
-    for word in query.split()[:10]:
-        images = images.filter(
-            Q(title__icontains=word) | Q(description__icontains=word) | Q(alt_text__icontains=word)
-        )
-    return images
+def search_images(images, query: str, *, viewer):
+    """`images` (already limited to what `viewer` may see) that match `query`."""
+    matched, _ = matching_images(images, parse(query), viewer=viewer)
+    return matched

@@ -46,9 +46,21 @@ def search_images(query: Query, number, *, viewer=None, sort: str = Sort.RELEVAN
 
 
 def _images(query: Query, *, viewer, sort: str) -> QuerySet:
-    if query.impossible:
-        return Image.objects.none()
     images = Image.objects.visible_to(viewer).select_related("user").only(*GRID_FIELDS)
+    images, rank = matching_images(images, query, viewer=viewer, ranked=sort == Sort.RELEVANCE)
+    if sort == Sort.LIKES:
+        return images.order_by("-total_likes", "-created", "-id")
+    if sort == Sort.RELEVANCE and rank:
+        return images.order_by(rank, "-created", "-id")
+    return images.order_by("-created", "-id")
+
+
+def matching_images(images: QuerySet, query: Query, *, viewer, ranked: bool = False):
+    """`images` (already limited to what `viewer` may see) that match `query`, every operator
+    applied, and the rank expression to order them by (None unless `ranked`). The one
+    definition of a match, for the search page and the API."""
+    if query.impossible:
+        return images.none(), None
     images = images.filter(user__is_active=True)
     for tag in query.tags:
         images = images.filter(
@@ -64,18 +76,13 @@ def _images(query: Query, *, viewer, sort: str) -> QuerySet:
         images = images.filter(user__username=query.by)
     if query.mine or query.liked:
         if viewer is None or not viewer.is_authenticated:
-            return Image.objects.none()
+            return images.none(), None
         if query.mine:
             images = images.filter(user=viewer)
         if query.liked:
             likes = Image.users_like.through.objects.filter(image=OuterRef("pk"), user=viewer)
             images = images.filter(Exists(likes))
-    images, rank = backend().filter_images(images, query, ranked=sort == Sort.RELEVANCE)
-    if sort == Sort.LIKES:
-        return images.order_by("-total_likes", "-created", "-id")
-    if sort == Sort.RELEVANCE and rank:
-        return images.order_by(rank, "-created", "-id")
-    return images.order_by("-created", "-id")
+    return backend().filter_images(images, query, ranked=ranked)
 
 
 def search_boards(query: Query, number, *, viewer=None) -> WindowPage | None:

@@ -144,9 +144,9 @@ def tags(request, query: Query[TagQuery]):
     "search/", response={200: ImagePage, **ERRORS}, auth=READ, tags=["search"], url_name="search"
 )
 def search(request, query: Query[SearchQuery]):
-    """Images you may see whose title, description or alt text hold every word of `q`."""
+    """Images you may see that match `q`, in the site's search language (see /search/)."""
     if not query.q.strip():
         raise Problem(422, "Give some words to search for.")
-    images = search_images(images_for(request.user), query.q)
+    images = search_images(images_for(request.user), query.q, viewer=request.user)
     rows, next_url = cursor_page(request, images, cursor=query.cursor, limit=query.limit)
     return {"items": serialize.images(request, rows), "next": next_url}

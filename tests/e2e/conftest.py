@@ -16,7 +16,6 @@ from pytest_django.live_server_helper import LiveServer
 
 from images.services import bookmark_image
 from tests.factories import make_user
-from tests.images.imagedata import make_image_bytes
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -131,7 +130,7 @@ class ExternalSite:
 
     def image(self, path: str, size: tuple[int, int], fmt: str = "JPEG") -> str:
         content_type = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif"}[fmt]
-        body = make_image_bytes(fmt, size=size, color=(40 + size[0] % 200, 90, 160))
+        body = distinct_picture(path, size, fmt)
         self.server.expect_request(path).respond_with_data(body, content_type=content_type)
         return self.url(path)
 
@@ -179,3 +178,28 @@ def shot():
         target.screenshot(path=str(SHOTS / f"{name}.png"), **options)
 
     return save
+
+
+def distinct_picture(seed: str, size: tuple[int, int], fmt: str = "JPEG") -> bytes:
+    """A picture of its own for each `seed` (a few coloured blocks placed by it): the site keeps
+    one copy of the same bytes and holds look-alikes (images.dedupe), so pictures of different
+    addresses must neither be the same bytes nor look alike."""
+    import io
+    import random
+
+    from PIL import Image as PILImage
+    from PIL import ImageDraw
+
+    rng = random.Random(seed)
+    picture = PILImage.new("RGB", size, (40 + size[0] % 200, 90, 160))
+    draw = ImageDraw.Draw(picture)
+    width, height = size
+    for _ in range(8):
+        x, y = rng.randrange(width), rng.randrange(height)
+        w = rng.randrange(width // 6, width // 2 + 1)
+        h = rng.randrange(height // 6, height // 2 + 1)
+        colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
+        draw.rectangle([x, y, x + w, y + h], fill=colour)
+    buffer = io.BytesIO()
+    picture.save(buffer, format=fmt)
+    return buffer.getvalue()

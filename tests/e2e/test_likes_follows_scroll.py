@@ -111,7 +111,7 @@ def test_follow_updates_the_count_and_the_dashboard_shows_their_next_bookmark(
     page.get_by_role("button", name="Follow").click()
     expect(followers).to_have_text("1")
     expect(page.locator("[data-followers-label]")).to_have_text("follower")
-    expect(page.locator(".profile-head button")).to_have_text("Unfollow")
+    expect(page.locator(".profile-head [data-ajax-toggle] button")).to_have_text("Unfollow")
     assert_not_reloaded(page)
     assert alice.following.filter(pk=bob.pk).exists()
 

@@ -116,7 +116,7 @@ def test_unread_json_and_badge(auth_client, client, user, ana, sunset):
     follow_user(user_from=ana, user_to=user, follow=True)
     assert auth_client.get("/notifications/unread/").json() == {"unread": 2}
     badge = auth_client.get("/account/").content.decode()
-    assert "data-unread-count>2</span>" in badge
+    assert 'data-unread-count aria-hidden="true">2</span>' in badge
     client.logout()
     assert client.get("/notifications/unread/").status_code == 401
 

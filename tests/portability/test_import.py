@@ -288,7 +288,7 @@ def test_a_file_that_is_no_image_refuses_the_whole_import_and_leaves_no_file(use
     counts, files = everything(), media_files(settings)
     response = post_import(logged_in(carol), spoilt)
     assert response.status_code == 400
-    assert "not a JPEG, PNG, GIF or WebP image" in response.content.decode()
+    assert "not a JPEG, PNG, GIF, WebP, HEIC or AVIF image" in response.content.decode()
     assert everything() == counts and media_files(settings) == files
 
 

@@ -192,6 +192,8 @@ def test_a_share_link_works_logged_out_read_only_until_revoked(people, secret):
         "bob",
     ):
         assert absent not in html, absent
+    for name in ("vera", "bob"):  # the collaborators' names, as words ("combobox" is fine)
+        assert not re.search(rf"\b{name}\b", html), name
     assert response["Referrer-Policy"] == "no-referrer"
     assert (
         visitor.get(url.replace(token, token[:-1] + ("A" if token[-1] != "A" else "B"))).status_code
