@@ -1,7 +1,7 @@
 import logging
 from collections.abc import Iterable
 from contextlib import nullcontext
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 
@@ -288,9 +288,9 @@ def remove_bookmark(*, user, image_id: int) -> None:
 
 
 def save_bookmark(image_id: int) -> None:
-    """The job: download the image of a SAVING row, store it, its thumbnails and derivatives
-    (an upload's derivatives have a job of their own, `make_derivatives`),
-    and make it READY (recording the 'bookmarked' action then). Idempotent, for at-least-once
+    """The job: download the image of a SAVING row, store it and its thumbnails, and make it
+    READY, recording the 'bookmarked' action (its served derivatives then have a job of their
+    own, `make_derivatives`). Idempotent, for at-least-once
     delivery: a row that is gone or no longer SAVING is left alone, and the files' names come
     from the bytes (images.files), so a run after a killed one reuses what that one left.
 
@@ -320,7 +320,6 @@ def save_bookmark(image_id: int) -> None:
         _mark_failed(image_id, error.message)
         return
     similar = dedupe.find_duplicate(image.user, phash=picture.phash, exclude=image.pk)
-    picture = _with_derivatives(fetched.content, picture)
     stored = None
     try:
         stored = _store(fetched.content, fetched.extension, sha256, picture, private=image.private)
@@ -340,6 +339,9 @@ def save_bookmark(image_id: int) -> None:
             dedupe.file_hash(image)
             if status == Status.READY:
                 create_action(image.user, Verb.BOOKMARKED, image, public=not image.private)
+            # The served WebP/AVIF sizes are drawn by a job of their own, as for uploads: the
+            # bookmark is shown (with its thumbnails) without waiting for the slow encoders.
+            transaction.on_commit(partial(queue_derivatives, image.pk))
             if image.private != is_private_name(stored.name):  # privacy changed while saving
                 transaction.on_commit(lambda: set_image_private(image=image, private=image.private))
     except _Gone:
@@ -350,18 +352,6 @@ def save_bookmark(image_id: int) -> None:
 
 
 ALREADY_SAVED = "You saved this already."
-
-
-def _with_derivatives(content: bytes, picture: Picture) -> Picture:
-    """`picture` with its served derivatives, drawn in a contained child of their own (its own
-    time and memory ceiling); when that is refused, `picture` as it was: the image is still
-    saved and shows its thumbnails."""
-    try:
-        drawn = render_picture(content, (), derivatives=True)
-    except ImageError as error:
-        logger.warning("No derivatives for a bookmarked image: %s", error.message)
-        return picture
-    return replace(picture, derivatives=drawn.derivatives)
 
 
 def queue_derivatives(image_id: int) -> None:

@@ -10,7 +10,7 @@ from django.db import connection
 from werkzeug import Response
 
 from images.models import Image
-from tests.e2e.conftest import login_context
+from tests.e2e.conftest import distinct_picture, login_context
 from tests.images.imagedata import make_image_bytes
 
 pytestmark = [
@@ -20,6 +20,7 @@ pytestmark = [
 ]
 
 JPEG = make_image_bytes("JPEG", (640, 480), color=(200, 120, 40))
+OTHER_JPEG = distinct_picture("the broken link's picture", (640, 480))
 
 
 def test_saving_card_becomes_the_image_and_a_failure_can_be_retried(
@@ -32,8 +33,8 @@ def test_saving_card_becomes_the_image_and_a_failure_can_be_retried(
         return Response(JPEG, content_type="image/jpeg")
 
     def broken_until_fixed(request):
-        if fixed.is_set():
-            return Response(JPEG, content_type="image/jpeg")
+        if fixed.is_set():  # a picture of its own: the slow one's bytes would be a duplicate
+            return Response(OTHER_JPEG, content_type="image/jpeg")
         return Response("gone", status=404)
 
     httpserver.expect_request("/slow.jpg").respond_with_handler(slow_image)

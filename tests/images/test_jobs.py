@@ -15,6 +15,7 @@ from actions.models import Action, Verb
 from images import files
 from images.models import Image
 from tests.conftest import kill_group
+from tests.e2e.conftest import distinct_picture
 from tests.images.imagedata import make_image_bytes
 
 pytestmark = [
@@ -24,6 +25,7 @@ pytestmark = [
 ]
 
 JPEG = make_image_bytes("JPEG", (320, 240))
+OTHER_JPEG = distinct_picture("another picture", (320, 240))
 
 
 def wait_for(predicate, *, timeout: float, what: str):
@@ -74,6 +76,7 @@ def test_bookmark_answers_at_once_and_a_real_worker_saves_it(
     wait_for(lambda: status_of(image.id) == "ready", timeout=30, what="the worker")
     answer = auth_client.get(status_url + "?kind=list").json()
     assert answer["status"] == "ready" and "<img" in answer["html"]
+    wait_for(lambda: Image.objects.get(pk=image.pk).derivatives, timeout=60, what="derivatives")
     image.refresh_from_db()
     assert stored_files(settings) == one_set_of_files(image)
     assert Action.objects.filter(user=user, verb=Verb.BOOKMARKED).count() == 1
@@ -93,8 +96,8 @@ def test_transient_failures_are_retried_with_backoff_and_refusals_are_not(
 
     def missing(request):
         tries["missing"].append(time.monotonic())
-        if fixed.is_set():
-            return Response(JPEG, content_type="image/jpeg")
+        if fixed.is_set():  # a picture of its own: the flaky one's bytes would be a duplicate
+            return Response(OTHER_JPEG, content_type="image/jpeg")
         return Response("no", status=404)
 
     httpserver.expect_request("/flaky.jpg").respond_with_handler(flaky)
