@@ -180,7 +180,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The page's language: the person's choice, the chooser's cookie, Accept-Language.
+    "bookmarks.i18n.PersonLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     # /api/: both forms of an address, the body cap (413), problem documents for errors.
     "api.middleware.ApiMiddleware",
@@ -212,6 +213,7 @@ TEMPLATES = [
                 "notifications.context_processors.unread_notifications",
                 "notifications.context_processors.live",
                 "account.theme.theme",
+                "bookmarks.i18n.i18n",
             ],
         },
     },

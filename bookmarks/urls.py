@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from api.v1 import api as api_v1
+from bookmarks.i18n import javascript_catalog
 from bookmarks.media import serve_media
 from bookmarks.queue_admin import queue_health_view
 from browser_extension import views as extension_views
@@ -27,6 +28,7 @@ urlpatterns = [
     path("manifest.webmanifest", shares_views.manifest, name="manifest"),
     path("sw.js", shares_views.service_worker, name="service_worker"),
     path("offline/", shares_views.offline, name="offline"),
+    path("jsi18n/<str:language>/", javascript_catalog, name="javascript_catalog"),
     path("social-auth/", include("social_django.urls", namespace="social")),
     path("", RedirectView.as_view(pattern_name="dashboard", permanent=False)),
 ]

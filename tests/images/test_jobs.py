@@ -155,6 +155,7 @@ def test_a_worker_killed_mid_job_leaves_it_to_another_and_one_set_of_files(
 
     wait_for(lambda: status_of(image.id) == "ready", timeout=60, what="another worker")
     assert time.monotonic() - killed_at < 60
+    wait_for(lambda: Image.objects.get(pk=image.pk).derivatives, timeout=60, what="derivatives")
     image.refresh_from_db()
     assert Image.objects.count() == 1
     assert stored_files(settings) == one_set_of_files(image)
