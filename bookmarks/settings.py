@@ -244,9 +244,15 @@ LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = None
 
 LANGUAGE_CODE = "en"
-# Translation scaffolding (issue 22): the languages offered, chosen per request by
-# LocaleMiddleware; catalogues will live in locale/ (none yet, so everything is English).
-LANGUAGES = [("en", "English")]
+# The languages offered (bookmarks/i18n.py picks one per request). Catalogues live in locale/
+# as .po files; `make run`, `make serve` and `make test` compile them (.mo files are not kept).
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("zh-hans", "简体中文"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
