@@ -12,7 +12,7 @@ class AccountConfig(AppConfig):
 
         from bookmarks.deletion import register_file_reference
 
-        from . import signals, theme
+        from . import language, signals, theme
         from .models import Profile
 
         register_file_reference("account.Profile", "photo")
@@ -21,6 +21,7 @@ class AccountConfig(AppConfig):
         pre_delete.connect(signals.user_deleting, sender=user, dispatch_uid="account_user_deleting")
         post_delete.connect(signals.user_deleted, sender=user, dispatch_uid="account_user_deleted")
         user_logged_in.connect(theme.copy_to_session, dispatch_uid="account_theme_to_session")
+        user_logged_in.connect(language.copy_to_session, dispatch_uid="account_language_to_session")
         pre_save.connect(
             signals.profile_saving, sender=Profile, dispatch_uid="account_profile_saving"
         )

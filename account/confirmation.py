@@ -20,6 +20,8 @@ from django.urls import reverse
 
 from bookmarks.ratelimit import hit
 
+from .language import language_of
+
 User = get_user_model()
 logger = logging.getLogger(__name__)
 
@@ -75,8 +77,9 @@ def send_confirmation(*, request, user, email: str) -> None:
     hit("email_confirm", f"user:{user.pk}")
     link = site_url(request) + reverse("email_confirm", args=[make_token(user=user, email=email)])
     context = {"user": user, "email": email, "link": link, "days": MAX_AGE.days}
-    subject = render_to_string("registration/email_confirm_subject.txt", context).strip()
-    body = render_to_string("registration/email_confirm_email.txt", context)
+    with language_of(user):
+        subject = render_to_string("registration/email_confirm_subject.txt", context).strip()
+        body = render_to_string("registration/email_confirm_email.txt", context)
     try:
         send_mail(subject, body, None, [email])
     except (OSError, smtplib.SMTPException) as error:

@@ -23,7 +23,7 @@ from .confirmation import (
     send_confirmation,
     site_url,
 )
-from .forms import EmailChangeForm
+from .forms import EmailChangeForm, PersonLanguagePasswordResetForm
 from .social import connected_accounts, reauthenticated_recently
 
 
@@ -98,7 +98,10 @@ def email_change(request):
 
 class PasswordResetView(auth_views.PasswordResetView):
     """Django's, rate limited per client and per address asked for (alike whether an account
-    has the address, so the answer tells nothing), with links under SITE_URL."""
+    has the address, so the answer tells nothing), with links under SITE_URL, written in the
+    account's language."""
+
+    form_class = PersonLanguagePasswordResetForm
 
     def form_valid(self, form):
         try:

@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
@@ -9,6 +9,7 @@ from django.template.defaultfilters import filesizeformat
 
 from bookmarks.imaging import ImageError, validate_image
 
+from .language import language_of
 from .models import Profile
 from .selectors import looks_like_email
 from .throttle import WARN_WHEN_LEFT, attempts_left
@@ -214,3 +215,11 @@ class FollowForm(forms.Form):
         except User.DoesNotExist:
             raise forms.ValidationError("No such user.") from None
         return target
+
+
+class PersonLanguagePasswordResetForm(PasswordResetForm):
+    """Django's, with the mail written in the account's saved language (else the page's)."""
+
+    def send_mail(self, subject_template_name, email_template_name, context, *args, **kwargs):
+        with language_of(context.get("user")):
+            super().send_mail(subject_template_name, email_template_name, context, *args, **kwargs)

@@ -107,6 +107,8 @@ class Profile(models.Model):
         help_text=f"A few words about you for your page, {BIO_MAX_LENGTH} characters at most.",
     )
     theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
+    # One of settings.LANGUAGES' codes, or empty: the browser's language (account/language.py).
+    language = models.CharField(max_length=10, blank=True, default="")
 
     def __str__(self):
         return f"Profile of {self.user.username}"

@@ -46,6 +46,15 @@ def set_theme(*, user, theme: str) -> Profile:
     return profile
 
 
+def set_language(*, user, language: str) -> Profile:
+    """Save the person's language (an offered code; the caller has checked it)."""
+    profile = ensure_profile(user)
+    if profile.language != language:
+        profile.language = language
+        profile.save(update_fields=["language"])
+    return profile
+
+
 def follow_user(*, user_from, user_to, follow: bool) -> int:
     """Follow or unfollow; returns user_to's follower count (active followers, as their page
     counts them). Idempotent, safe when two

@@ -44,6 +44,7 @@ urlpatterns = [
     path("email/confirm/", email_views.email_confirm_resend, name="email_confirm_resend"),
     path("email/confirm/<str:token>/", email_views.email_confirm, name="email_confirm"),
     path("theme/", views.choose_theme, name="choose_theme"),
+    path("language/", views.choose_language, name="choose_language"),
     path("users/", views.user_list, name="user_list"),
     # Not under users/: every name there is someone's profile (a user may be called "follow").
     path("follow/", views.user_follow, name="user_follow"),

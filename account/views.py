@@ -16,16 +16,24 @@ from bookmarks.http import (
     refused_response,
     safe_next,
 )
+from bookmarks.i18n import offered
 from bookmarks.imaging import ImageError
 from bookmarks.paging import past_the_end
 from bookmarks.ratelimit import RateLimited, hit
 from images.selectors import image_page, liked_images_page, person_tags
 
-from . import selectors, theme
+from . import language, selectors, theme
 from .confirmation import MailNotSent, send_confirmation
 from .forms import FollowForm, ProfileEditForm, UserEditForm, UserRegistrationForm
 from .models import Theme
-from .services import ensure_profile, follow_user, register_user, save_profile, set_theme
+from .services import (
+    ensure_profile,
+    follow_user,
+    register_user,
+    save_profile,
+    set_language,
+    set_theme,
+)
 from .social import connected_accounts
 
 
@@ -230,4 +238,19 @@ def choose_theme(request):
         set_theme(user=request.user, theme=chosen)
     response = redirect(safe_next(request, fallback="/"))
     theme.remember(request, response, chosen)
+    return response
+
+
+@require_POST
+def choose_language(request):
+    """The footer's language chooser (a plain form): kept on the person's profile when signed
+    in, in Django's language cookie for everyone; back to the page it was chosen on."""
+    chosen = offered(request.POST.get("language"))
+    if chosen is None:
+        names = ", ".join(name for _code, name in settings.LANGUAGES)
+        return refused_response(request, Refused(f"Choose one of the site’s languages: {names}."))
+    if request.user.is_authenticated:
+        set_language(user=request.user, language=chosen)
+    response = redirect(safe_next(request, fallback="/"))
+    language.remember(request, response, chosen)
     return response

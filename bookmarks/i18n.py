@@ -69,8 +69,5 @@ def i18n(request: HttpRequest) -> dict:
     return {
         "page_language": code,
         "catalogue_version": catalogue_version(),
-        "languages": [
-            (lang, translation.get_language_info(lang)["name_local"])
-            for lang, _name in settings.LANGUAGES
-        ],
+        "languages": settings.LANGUAGES,  # each named in its own language
     }

@@ -17,6 +17,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from account.language import language_of
+
 from .models import Notification, Preferences
 from .selectors import _line
 
@@ -54,7 +56,7 @@ def send_digests(*, now=None, base_url: str = "") -> int:
         digest_sent_at__gt=now - timedelta(hours=23)
     )
     sent = 0
-    for prefs in due.select_related("user").iterator():
+    for prefs in due.select_related("user__profile").iterator():
         since = prefs.digest_sent_at or now - timedelta(days=1)
         rows = list(
             Notification.objects.filter(recipient=prefs.user, read_at=None, updated__gt=since)
@@ -62,19 +64,26 @@ def send_digests(*, now=None, base_url: str = "") -> int:
             .prefetch_related("target")
             .order_by("-updated")[:SHOWN]
         )
-        lines = [_line(n) for n in rows if n.target is not None]
-        if lines and prefs.user.email:
-            link = base_url + reverse(
-                "notifications:unsubscribe", args=[unsubscribe_token(prefs.user_id)]
-            )
-            context = {"user": prefs.user, "lines": lines, "unsubscribe": link, "base": base_url}
-            send_mail(
-                "Your Bookmarks digest",
-                render_to_string("notifications/digest_email.txt", context),
-                None,
-                [prefs.user.email],
-            )
-            sent += 1
+        if rows and prefs.user.email:
+            sent += _send_digest(prefs.user, rows, base_url)
         with transaction.atomic():
             Preferences.objects.filter(pk=prefs.pk).update(digest_sent_at=now)
     return sent
+
+
+def _send_digest(user, rows, base_url: str) -> int:
+    """Mail `user` their digest of `rows`, in their language (the site's default when they
+    have not chosen one: a worker has no request to take it from); 1 when sent."""
+    with language_of(user, fallback=settings.LANGUAGE_CODE):
+        lines = [_line(n) for n in rows if n.target is not None]
+        if not lines:
+            return 0
+        link = base_url + reverse("notifications:unsubscribe", args=[unsubscribe_token(user.pk)])
+        context = {"user": user, "lines": lines, "unsubscribe": link, "base": base_url}
+        send_mail(
+            "Your Bookmarks digest",
+            render_to_string("notifications/digest_email.txt", context),
+            None,
+            [user.email],
+        )
+    return 1
