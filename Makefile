@@ -8,7 +8,7 @@ EVENTS_PORT ?= 8001
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bookmarks
 PYTEST := $(BIN)/python -m pytest
 
-.PHONY: extension run serve worker events bench-live bench-similar bench-image-cost bench-export scale-check test test-sqlite test-pg test-e2e lint typecheck format chromium axe nginx collectstatic demo bench clean
+.PHONY: messages catalogues extension run serve worker events bench-live bench-similar bench-image-cost bench-export scale-check test test-sqlite test-pg test-e2e lint typecheck format chromium axe nginx collectstatic demo bench clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,7 @@ $(BIN)/.dev-installed: requirements-dev.txt $(BIN)/.installed
 	@echo "Wrote .env (DEBUG=1, a new SECRET_KEY) for manage.py in this checkout."
 
 ## Serve the site on http://$(HOST):$(PORT) with local defaults (SQLite, embedded Redis if needed).
-run: $(BIN)/.installed .env
+run: $(BIN)/.installed .env messages
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python -m bookmarks.devserver $(HOST):$(PORT)
 
@@ -38,7 +38,7 @@ run: $(BIN)/.installed .env
 ## nginx to proxy to (deploy/nginx.conf). Bookmarks are saved by background workers: run
 ## `make worker` (one or more, same variables) beside it. gunicorn's sync workers must never
 ## face clients directly, a slow one holds a worker. A HOST other than loopback is refused unless BEHIND_PROXY=1.
-serve: $(BIN)/.installed
+serve: $(BIN)/.installed messages
 	@case "$(HOST)" in 127.*|localhost|::1|"[::1]") ;; *) test "$(BEHIND_PROXY)" = 1 || { \
 		echo "make serve: HOST=$(HOST) would expose gunicorn bare; put nginx in front" \
 			"(deploy/nginx.conf) and set BEHIND_PROXY=1 if only the proxy can reach it" >&2; \
@@ -60,6 +60,17 @@ worker: $(BIN)/.installed
 events: $(BIN)/.installed
 	$(BIN)/uvicorn bookmarks.events:app --host $(HOST) --port $(EVENTS_PORT) \
 		--no-access-log --timeout-graceful-shutdown 5
+
+## The translations: locale/*/LC_MESSAGES/*.po compiled into the .mo files Django reads
+## (never committed; only what changed is recompiled). msgfmt comes from Debian's gettext.
+messages: $(BIN)/.installed
+	@command -v msgfmt >/dev/null || apt-get install -y gettext || (apt-get update && apt-get install -y gettext)
+	DEBUG=1 DOTENV_FILE= $(BIN)/python manage.py compilemessages --ignore=.venv --ignore=tests -v 0
+
+## After changing user-facing text: refresh locale/*.po from the code (then translate what is new).
+catalogues: $(BIN)/.installed
+	@command -v xgettext >/dev/null || apt-get install -y gettext || (apt-get update && apt-get install -y gettext)
+	DOTENV_FILE= $(BIN)/python -m bookmarks.catalogues
 
 ## Debian's nginx for the deployment tests (tests/deploy/ run it with their own config and prefix).
 nginx:
@@ -86,10 +97,10 @@ $(AXE): tests/e2e/vendor/package.json tests/e2e/vendor/package-lock.json
 ## Everything: the whole suite on SQLite, then again on PostgreSQL.
 test: test-sqlite test-pg
 
-test-sqlite: $(BIN)/.dev-installed chromium axe nginx
+test-sqlite: $(BIN)/.dev-installed chromium axe nginx messages
 	$(PYTEST) $(PYTEST_ARGS)
 
-test-pg: $(BIN)/.dev-installed chromium axe nginx
+test-pg: $(BIN)/.dev-installed chromium axe nginx messages
 	DATABASE_URL=$(PG_URL) $(PYTEST) $(PYTEST_ARGS)
 
 lint: $(BIN)/.dev-installed typecheck
