@@ -64,10 +64,5 @@ def javascript_catalog(request: HttpRequest, language: str) -> HttpResponse:
 
 
 def i18n(request: HttpRequest) -> dict:
-    """Context processor: the page's language and the chooser's choices, for base.html."""
-    code = translation.get_language() or settings.LANGUAGE_CODE
-    return {
-        "page_language": code,
-        "catalogue_version": catalogue_version(),
-        "languages": settings.LANGUAGES,  # each named in its own language
-    }
+    """Context processor: the version in the script catalogue's URL (base.html)."""
+    return {"catalogue_version": catalogue_version()}
