@@ -54,7 +54,7 @@ import urllib3.connection
 import urllib3.connectionpool
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import EXTRA_BLOCKED_NET_RANGES, InvalidIPAddress
 from requests_hardened.ip_filter_adapter import IPFilterAdapter
@@ -95,20 +95,20 @@ class Messages:
     """Every reason a fetch can fail, worded for the person who pasted the URL. In English
     (a job stores them on the row); images.reasons translates them as they are shown."""
 
-    NOT_HTTP = N_("Only http and https addresses can be used")
-    INVALID_URL = N_("That is not a valid web address")
-    URL_TOO_LONG = N_("That address is too long")
-    CREDENTIALS = N_("Addresses with a user name or password cannot be used")
-    UNREACHABLE = N_("That address is not reachable from here")
-    PORT_REFUSED = N_("Addresses on that port cannot be used")
+    NOT_HTTP = gettext_noop("Only http and https addresses can be used")
+    INVALID_URL = gettext_noop("That is not a valid web address")
+    URL_TOO_LONG = gettext_noop("That address is too long")
+    CREDENTIALS = gettext_noop("Addresses with a user name or password cannot be used")
+    UNREACHABLE = gettext_noop("That address is not reachable from here")
+    PORT_REFUSED = gettext_noop("Addresses on that port cannot be used")
     # Anything that goes wrong before a server has answered in HTTP: see the module docstring.
-    CANNOT_DOWNLOAD = N_("Could not download the image from that address")
-    TIMEOUT = N_("The server took too long to answer")  # while sending the body
-    TOO_MANY_REDIRECTS = N_("Too many redirects")
-    HTTP_STATUS = N_("The server answered %(status)s")
-    INTERRUPTED = N_("The download was interrupted")
-    TOO_BIG = N_("The file is larger than %(limit)s")
-    NOT_AN_IMAGE = N_("That is not an image (%(content_type)s)")
+    CANNOT_DOWNLOAD = gettext_noop("Could not download the image from that address")
+    TIMEOUT = gettext_noop("The server took too long to answer")  # while sending the body
+    TOO_MANY_REDIRECTS = gettext_noop("Too many redirects")
+    HTTP_STATUS = gettext_noop("The server answered %(status)s")
+    INTERRUPTED = gettext_noop("The download was interrupted")
+    TOO_BIG = gettext_noop("The file is larger than %(limit)s")
+    NOT_AN_IMAGE = gettext_noop("That is not an image (%(content_type)s)")
     # What is wrong with the bytes themselves: bookmarks.imaging.Messages.
 
 

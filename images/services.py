@@ -11,8 +11,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from actions.models import Verb
 from actions.services import create_action
@@ -188,7 +187,8 @@ def import_image(
     )
 
 
-SAVE_FAILED = N_("We could not save the image just now. Please try again.")  # stored: English
+# Stored on the row in English (images.reasons translates it as it is shown).
+SAVE_FAILED = gettext_noop("We could not save the image just now. Please try again.")
 
 
 def queue_bookmark(
@@ -360,7 +360,7 @@ def save_bookmark(image_id: int) -> None:
         raise
 
 
-ALREADY_SAVED = N_("You saved this already.")  # stored on the row: English
+ALREADY_SAVED = gettext_noop("You saved this already.")  # stored on the row: English
 
 
 def queue_derivatives(image_id: int) -> None:

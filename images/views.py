@@ -6,7 +6,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from bookmarks import ratelimit
@@ -39,8 +39,8 @@ from .services import (
 from .tags import normalise_tag
 
 # In English for the API too (api/endpoints/images.py); the pages translate them.
-BUSY_BOOKMARKING = N_("Your previous image is still being saved. Try again in a moment.")
-ALREADY_SAVED_HERE = N_("You saved this already — here it is.")
+BUSY_BOOKMARKING = gettext_noop("Your previous image is still being saved. Try again in a moment.")
+ALREADY_SAVED_HERE = gettext_noop("You saved this already — here it is.")
 
 
 @login_required
