@@ -1,16 +1,18 @@
 """Why a bookmark failed, in the language of the page that shows it.
 
 The reasons are kept in English: a job writes them on the row (Image.failure) knowing no
-visitor's language, and the forms receive them from images.fetch the same way. Each one is a
-catalogue entry, some with a value filled in ("The server answered 404"); `translated_reason`
-finds the entry again and translates it, values and all."""
+visitor's language, and the forms receive them from images.fetch and bookmarks.imaging the
+same way. Each one is a catalogue entry, some with a value filled in ("The server answered
+404"); `translated_reason` finds the entry again and translates it, values and all."""
 
 import re
 from functools import cache
 
 from django.utils.translation import gettext
 
-from .fetch import Messages
+from bookmarks import imaging
+
+from . import fetch
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -20,7 +22,8 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
     """(entry, the regular expression its English text with values matches) for each reason
     that takes values."""
     patterns = []
-    for name, text in vars(Messages).items():
+    reasons = [*vars(fetch.Messages).items(), *vars(imaging.Messages).items()]
+    for name, text in reasons:
         if name.startswith("_") or not isinstance(text, str) or not _PLACEHOLDER.search(text):
             continue
         pieces = _PLACEHOLDER.split(text)  # literal, name, literal, name, …, literal
