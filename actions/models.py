@@ -3,16 +3,19 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 
 class Verb(models.TextChoices):
-    """What an action says its user did; the value is the phrase the feed shows."""
+    """What an action says its user did; the value is the phrase the feed shows. The value is
+    stored in English; the feed translates it as it shows it (the label is its catalogue entry,
+    in the "activity" context)."""
 
-    JOINED = "has created an account", "has created an account"
-    BOOKMARKED = "bookmarked image", "bookmarked image"
-    LIKES = "likes", "likes"
-    FOLLOWS = "is following", "is following"
-    COMMENTED = "commented on", "commented on"
+    JOINED = "has created an account", pgettext_lazy("activity", "has created an account")
+    BOOKMARKED = "bookmarked image", pgettext_lazy("activity", "bookmarked image")
+    LIKES = "likes", pgettext_lazy("activity", "likes")
+    FOLLOWS = "is following", pgettext_lazy("activity", "is following")
+    COMMENTED = "commented on", pgettext_lazy("activity", "commented on")
 
 
 class Action(models.Model):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import Image
 
@@ -15,7 +16,7 @@ class ImageAdmin(admin.ModelAdmin):
     readonly_fields = ["preview", "total_likes", "thumbnails"]
     date_hierarchy = "created"
 
-    @admin.display(description="Image")
+    @admin.display(description=_("Image"))
     def thumbnail(self, image: Image):
         # The stored list thumbnail (no image work per row). No style attribute: our CSP.
         return format_html(
@@ -23,7 +24,7 @@ class ImageAdmin(admin.ModelAdmin):
             image.list_thumbnail.url,
         )
 
-    @admin.display(description="Preview")
+    @admin.display(description=_("Preview"))
     def preview(self, image: Image):
         if not image.image:
             return "-"

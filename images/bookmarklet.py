@@ -18,10 +18,11 @@ from urllib.parse import quote, urljoin, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 
 SCRIPT = "js/bookmarklet.js"
 LOAD_TIMEOUT_MS = 1500
-EMPTY_MESSAGE = "No images large enough on this page"
+EMPTY_MESSAGE = gettext_noop("No images large enough on this page")
 _RULES = re.compile(
     r"/\* bookmarks:rules:start.*?\*/(?P<code>.*?)/\* bookmarks:rules:end \*/", re.DOTALL
 )
@@ -129,13 +130,15 @@ def rules_in_source(source: str) -> str:
 
 
 def launcher_code(base: str) -> str:
-    """The launcher's JavaScript for the site at `base` (scheme://host[:port])."""
-    return _launcher_code(base, collect_rules(), settings.STATIC_URL)
+    """The launcher's JavaScript for the site at `base` (scheme://host[:port]), its message in
+    the active language (the launcher is dragged from a page in that language)."""
+    return _launcher_code(base, collect_rules(), settings.STATIC_URL, gettext(EMPTY_MESSAGE))
 
 
 @functools.lru_cache(maxsize=64)
-def _launcher_code(base: str, rules: str, static_url: str) -> str:
-    # Built (and minified) once per site address and version of the rules, not per request.
+def _launcher_code(base: str, rules: str, static_url: str, empty: str) -> str:
+    # Built (and minified) once per site address, version of the rules and language, not per
+    # request.
     parts = urlsplit(base)
     config = {
         "origin": f"{parts.scheme}://{parts.netloc}",
@@ -143,7 +146,7 @@ def _launcher_code(base: str, rules: str, static_url: str) -> str:
         "create": base + reverse("images:create"),
         "pick": base + reverse("images:pick"),
         "timeout": LOAD_TIMEOUT_MS,
-        "empty": EMPTY_MESSAGE,
+        "empty": empty,
     }
     code = _LAUNCHER.replace("__CONFIG__", json.dumps(config, separators=(",", ":")))
     code = code.replace("__RULES__", rules)

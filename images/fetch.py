@@ -54,6 +54,7 @@ import urllib3.connection
 import urllib3.connectionpool
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext_noop
 from requests_hardened import Config, HTTPSession
 from requests_hardened.ip_filter import EXTRA_BLOCKED_NET_RANGES, InvalidIPAddress
 from requests_hardened.ip_filter_adapter import IPFilterAdapter
@@ -91,22 +92,23 @@ _NEUTRAL_CONTENT_TYPES = {"application/octet-stream", "binary/octet-stream"}
 
 
 class Messages:
-    """Every reason a fetch can fail, worded for the person who pasted the URL."""
+    """Every reason a fetch can fail, worded for the person who pasted the URL. In English
+    (a job stores them on the row); images.reasons translates them as they are shown."""
 
-    NOT_HTTP = "Only http and https addresses can be used"
-    INVALID_URL = "That is not a valid web address"
-    URL_TOO_LONG = "That address is too long"
-    CREDENTIALS = "Addresses with a user name or password cannot be used"
-    UNREACHABLE = "That address is not reachable from here"
-    PORT_REFUSED = "Addresses on that port cannot be used"
+    NOT_HTTP = gettext_noop("Only http and https addresses can be used")
+    INVALID_URL = gettext_noop("That is not a valid web address")
+    URL_TOO_LONG = gettext_noop("That address is too long")
+    CREDENTIALS = gettext_noop("Addresses with a user name or password cannot be used")
+    UNREACHABLE = gettext_noop("That address is not reachable from here")
+    PORT_REFUSED = gettext_noop("Addresses on that port cannot be used")
     # Anything that goes wrong before a server has answered in HTTP: see the module docstring.
-    CANNOT_DOWNLOAD = "Could not download the image from that address"
-    TIMEOUT = "The server took too long to answer"  # while sending the body
-    TOO_MANY_REDIRECTS = "Too many redirects"
-    HTTP_STATUS = "The server answered {status}"
-    INTERRUPTED = "The download was interrupted"
-    TOO_BIG = "The file is larger than {limit}"
-    NOT_AN_IMAGE = "That is not an image ({content_type})"
+    CANNOT_DOWNLOAD = gettext_noop("Could not download the image from that address")
+    TIMEOUT = gettext_noop("The server took too long to answer")  # while sending the body
+    TOO_MANY_REDIRECTS = gettext_noop("Too many redirects")
+    HTTP_STATUS = gettext_noop("The server answered %(status)s")
+    INTERRUPTED = gettext_noop("The download was interrupted")
+    TOO_BIG = gettext_noop("The file is larger than %(limit)s")
+    NOT_AN_IMAGE = gettext_noop("That is not an image (%(content_type)s)")
     # What is wrong with the bytes themselves: bookmarks.imaging.Messages.
 
 
@@ -500,13 +502,13 @@ def _check_response(response: requests.Response, limits: _Limits) -> None:
     if response.status_code != 200:
         transient = response.status_code >= 500  # the server's trouble, perhaps passing
         raise FetchError(
-            Messages.HTTP_STATUS.format(status=response.status_code), transient=transient
+            Messages.HTTP_STATUS % {"status": response.status_code}, transient=transient
         )
     content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
     if content_type and not (
         content_type.startswith("image/") or content_type in _NEUTRAL_CONTENT_TYPES
     ):
-        raise FetchError(Messages.NOT_AN_IMAGE.format(content_type=content_type))
+        raise FetchError(Messages.NOT_AN_IMAGE % {"content_type": content_type})
     try:
         declared_length = int(response.headers.get("Content-Length", ""))
     except ValueError:
@@ -554,7 +556,7 @@ def _limit_next_wait(raw: urllib3.HTTPResponse, seconds: float) -> None:
 def _too_big(limits: _Limits) -> str:
     megabytes = limits.max_bytes / (1024 * 1024)
     limit = f"{megabytes:g} MB" if megabytes >= 1 else f"{limits.max_bytes} bytes"
-    return Messages.TOO_BIG.format(limit=limit)
+    return Messages.TOO_BIG % {"limit": limit}
 
 
 # --- image -------------------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bookmarks.imaging import ImageError, check_size, validate_image
 
 from .fetch import FetchError, check_url
 from .models import Image
+from .reasons import translated_reason
 from .services import Upload
 from .tags import MAX_TAGS_PER_IMAGE, parse_tags
 
@@ -13,11 +16,19 @@ ACCEPTED_TYPES = (
 )
 
 
+# The model fields' own names ("title", …) are not in the catalogue: labelled here.
+LABELS = {
+    "title": gettext_lazy("Title"),
+    "description": gettext_lazy("Description"),
+    "private": gettext_lazy("Private"),
+}
+
+
 class ImageCreateForm(forms.ModelForm):
     """An image address to download, or a file from the person's device (exactly one)."""
 
     url = forms.URLField(
-        label="Image address",
+        label=gettext_lazy("Image address"),
         max_length=2000,
         assume_scheme="https",
         required=False,
@@ -25,10 +36,12 @@ class ImageCreateForm(forms.ModelForm):
     # A plain FileField: Django's ImageField would open the file with Pillow in this
     # process; bookmarks.imaging checks it in a contained child instead.
     image = forms.FileField(
-        label="…or a file from your device",
+        label=gettext_lazy("…or a file from your device"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED_TYPES}),
-        help_text="JPEG, PNG, GIF, WebP, HEIC or AVIF. Drop a file here or paste an image.",
+        help_text=gettext_lazy(
+            "JPEG, PNG, GIF, WebP, HEIC or AVIF. Drop a file here or paste an image."
+        ),
     )
 
     # The page the image was found on (filled in by the bookmarklet); never fetched.
@@ -48,6 +61,7 @@ class ImageCreateForm(forms.ModelForm):
             "private",
         ]  # `image` is not the model's file: see above
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        labels = LABELS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,12 +75,14 @@ class ImageCreateForm(forms.ModelForm):
         try:
             return check_url(url)
         except FetchError as error:
-            raise forms.ValidationError(str(error)) from error
+            raise forms.ValidationError(translated_reason(error.message)) from error
 
     def clean_page_url(self):
         page_url = self.cleaned_data["page_url"]
         if page_url and not page_url.lower().startswith(("http://", "https://")):
-            raise forms.ValidationError("The page's address must start with http:// or https://.")
+            raise forms.ValidationError(
+                _("The page's address must start with http:// or https://.")
+            )
         return page_url
 
     def clean_image(self):
@@ -78,12 +94,12 @@ class ImageCreateForm(forms.ModelForm):
             content = file.read()
             return Upload(content=content, info=validate_image(content))
         except ImageError as error:
-            raise forms.ValidationError(error.message) from error
+            raise forms.ValidationError(translated_reason(error.message)) from error
 
     def clean_description(self):
         description = self.cleaned_data.get("description", "")
         if len(description) > 5000:
-            raise forms.ValidationError("Keep the description under 5000 characters.")
+            raise forms.ValidationError(_("Keep the description under 5000 characters."))
         return description
 
     def clean(self):
@@ -92,9 +108,9 @@ class ImageCreateForm(forms.ModelForm):
         if "url" in self.errors or "image" in self.errors:
             return cleaned
         if url and upload:
-            raise forms.ValidationError("Give an image address or a file, not both.")
+            raise forms.ValidationError(_("Give an image address or a file, not both."))
         if not url and not upload:
-            raise forms.ValidationError("Give the address of an image, or choose a file.")
+            raise forms.ValidationError(_("Give the address of an image, or choose a file."))
         return cleaned
 
 
@@ -113,7 +129,7 @@ class LikeForm(forms.Form):
             images = Image.objects.visible_to(self.user).filter(status="ready")
             return images.only("id").get(pk=self.cleaned_data["id"])
         except Image.DoesNotExist:
-            raise forms.ValidationError("No such image.") from None
+            raise forms.ValidationError(_("No such image.")) from None
 
 
 class OwnImageForm(forms.Form):
@@ -129,7 +145,7 @@ class OwnImageForm(forms.Form):
         try:
             return Image.objects.only("id").get(pk=self.cleaned_data["id"], user=self.user)
         except Image.DoesNotExist:
-            raise forms.ValidationError("No such image.") from None
+            raise forms.ValidationError(_("No such image.")) from None
 
 
 class ImageEditForm(forms.ModelForm):
@@ -137,10 +153,9 @@ class ImageEditForm(forms.ModelForm):
     through the boards app's "Save to a board" widget)."""
 
     tags = forms.CharField(
+        label=gettext_lazy("Tags"),
         required=False,
         max_length=2000,
-        help_text=f"Up to {MAX_TAGS_PER_IMAGE}, separated by commas or spaces: letters, digits, "
-        "“-” and “_”.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "data-tag-input": ""}),
     )
 
@@ -148,18 +163,22 @@ class ImageEditForm(forms.ModelForm):
         model = Image
         fields = ["title", "description", "alt_text", "private"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+        labels = LABELS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["description"].max_length = 5000
         self.fields["description"].widget.attrs["maxlength"] = 5000
+        self.fields["tags"].help_text = _(
+            "Up to %(count)s, separated by commas or spaces: letters, digits, “-” and “_”."
+        ) % {"count": MAX_TAGS_PER_IMAGE}
         if self.instance.pk and not self.is_bound:
             self.initial["tags"] = ", ".join(sorted(t.name for t in self.instance.tags.all()))
 
     def clean_description(self):
         description = self.cleaned_data.get("description", "")
         if len(description) > 5000:
-            raise forms.ValidationError("Keep the description under 5000 characters.")
+            raise forms.ValidationError(_("Keep the description under 5000 characters."))
         return description
 
     def clean_tags(self):

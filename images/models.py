@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -15,12 +16,12 @@ class Status(models.TextChoices):
     """A bookmark is saved by a background job (images.jobs): only its owner sees it until it is
     ready, as a 'Saving…' card, or as the reason it failed."""
 
-    SAVING = "saving", "Saving"
-    READY = "ready", "Ready"
-    FAILED = "failed", "Failed"
+    SAVING = "saving", _("Saving")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
     # Stored, but held for its owner's choice: it looks like an image they saved (see
     # images.dedupe). "Save anyway" makes it READY; "Go to it" removes it.
-    SIMILAR = "similar", "Looks like one you saved"
+    SIMILAR = "similar", _("Looks like one you saved")
 
 
 def visible_q(viewer, prefix: str = "") -> models.Q:
@@ -47,17 +48,17 @@ class Image(models.Model):
     )
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, blank=True, allow_unicode=True)
-    url = models.URLField("source URL", max_length=2000, blank=True)  # empty for uploads
+    url = models.URLField(_("source URL"), max_length=2000, blank=True)  # empty for uploads
     # The web page the image was found on (the bookmarklet sends it); empty when unknown.
-    page_url = models.URLField("page URL", max_length=2000, blank=True)
+    page_url = models.URLField(_("page URL"), max_length=2000, blank=True)
     image = models.ImageField(upload_to="images/%Y/%m/%d/", blank=True)  # empty while saving
     thumbnails = models.JSONField(default=dict, blank=True, editable=False)
     description = models.TextField(blank=True)
     alt_text = models.CharField(
-        "alt text",
+        _("alt text"),
         max_length=300,
         blank=True,
-        help_text="What the picture shows, for people who cannot see it.",
+        help_text=_("What the picture shows, for people who cannot see it."),
     )
     created = models.DateTimeField(default=timezone.now, db_index=True)
     users_like = models.ManyToManyField(
@@ -70,7 +71,9 @@ class Image(models.Model):
     # Seen by its owner only, everywhere (see visible_to and bookmarks/privacy.py).
     private = models.BooleanField(
         default=False,
-        help_text="Only you will see it: not in lists, feeds, rankings or other people's boards.",
+        help_text=_(
+            "Only you will see it: not in lists, feeds, rankings or other people's boards."
+        ),
     )
     # What finds duplicates (images.dedupe): the address's key, the SHA-256 of the bytes as they
     # came, and the 64-bit dHash (signed). Empty/None on rows saved before they existed.

@@ -25,9 +25,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from bookmarks.clientip import client_key
 from bookmarks.redis import REDIS_ERRORS, get_redis, rkey
@@ -40,7 +43,7 @@ SEEN_TTL = 3600
 RECENT_SIZE = 10
 RECENT_TTL = 90 * 24 * 3600
 VISITOR_SALT = "images.ranking.visitor"
-PERIODS = {"day": "Today", "week": "This week", "all": "All time"}
+PERIODS = {"day": _("Today"), "week": _("This week"), "all": _("All time")}
 
 BOT_USER_AGENT = re.compile(
     r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|monitor|"
@@ -191,8 +194,15 @@ def recently_viewed_ids(user_id: int) -> list[int] | None:
         return None
 
 
-def ranking_cache_key(period: str) -> str:
-    return f"ranking:{period}"
+def ranking_cache_key(period: str, language: str | None = None) -> str:
+    """The cached page part of a ranking: one per language, as it holds words."""
+    return f"ranking:{period}:{language or get_language() or settings.LANGUAGE_CODE}"
+
+
+def _ranking_cache_keys() -> list[str]:
+    """Every cached page part: each period in each language the site offers."""
+    languages = [code for code, _name in settings.LANGUAGES]
+    return [ranking_cache_key(period, code) for period in PERIODS for code in languages]
 
 
 def forget_image(image_id: int) -> None:
@@ -207,7 +217,7 @@ def forget_images(image_ids: Iterable[int], *, seen_markers: bool = False) -> No
     ids = sorted({int(image_id) for image_id in image_ids})
     if not ids:
         return
-    cache.delete_many([ranking_cache_key(period) for period in PERIODS])
+    cache.delete_many(_ranking_cache_keys())
     sorted_sets = _ranking_sets()
     client = get_redis()
     try:
@@ -250,7 +260,7 @@ def set_ranked(image_id: int, *, ranked: bool) -> None:
     public again, it returns to the all-time ranking with its total views (the days it was
     private count nothing). Its view counter and the recent lists are kept: those lists are
     filtered by visibility when shown. One round trip."""
-    cache.delete_many([ranking_cache_key(period) for period in PERIODS])
+    cache.delete_many(_ranking_cache_keys())
     client = get_redis()
     try:
         if not ranked:
@@ -324,5 +334,5 @@ def seed_views(*, totals: dict[int, int], days: dict[date, dict[int, int]] | Non
     except REDIS_ERRORS as error:
         logger.warning("Redis unavailable, no views seeded: %s", error)
         return False
-    cache.delete_many([ranking_cache_key(period) for period in PERIODS])
+    cache.delete_many(_ranking_cache_keys())
     return True

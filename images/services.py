@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from actions.models import Verb
 from actions.services import create_action
@@ -153,7 +155,7 @@ def bookmark_image(
             if existing:
                 raise AlreadyBookmarked(existing) from error
         logger.exception("Could not store a bookmarked image (%s)", url or "upload")
-        raise StoreError("We could not save the image just now. Please try again.") from error
+        raise StoreError(_(SAVE_FAILED)) from error
     except BaseException:
         _discard_files(stored)
         raise
@@ -185,7 +187,8 @@ def import_image(
     )
 
 
-SAVE_FAILED = "We could not save the image just now. Please try again."
+# Stored on the row in English (images.reasons translates it as it is shown).
+SAVE_FAILED = gettext_noop("We could not save the image just now. Please try again.")
 
 
 def queue_bookmark(
@@ -210,8 +213,14 @@ def queue_bookmark(
     in_flight = Image.objects.filter(user=user, status=Status.SAVING).count()
     if in_flight >= settings.BOOKMARKS_IN_FLIGHT:
         raise RateLimited(
-            f"You have {in_flight} images still being saved. "
-            "Wait until one is ready, then try again.",
+            ngettext(
+                "You have %(count)s image still being saved. "
+                "Wait until it is ready, then try again.",
+                "You have %(count)s images still being saved. "
+                "Wait until one is ready, then try again.",
+                in_flight,
+            )
+            % {"count": in_flight},
             retry_after=10,
         )
     image = Image(
@@ -273,7 +282,7 @@ def retry_bookmark(*, user, image_id: int) -> Image:
         status=Status.SAVING, failure=""
     )
     if not updated:
-        raise Refused("Only an image that could not be saved can be tried again.")
+        raise Refused(_("Only an image that could not be saved can be tried again."))
     _queue_save(image.pk)
     image.status, image.failure = Status.SAVING, ""
     return image
@@ -283,7 +292,7 @@ def remove_bookmark(*, user, image_id: int) -> None:
     """Delete the user's image that is still saving or failed (a ready one stays)."""
     image = owned_image(user=user, image_id=image_id)
     if image.is_ready:
-        raise Refused("This image is saved; it cannot be removed from here.")
+        raise Refused(_("This image is saved; it cannot be removed from here."))
     image.delete()
 
 
@@ -351,7 +360,7 @@ def save_bookmark(image_id: int) -> None:
         raise
 
 
-ALREADY_SAVED = "You saved this already."
+ALREADY_SAVED = gettext_noop("You saved this already.")  # stored on the row: English
 
 
 def queue_derivatives(image_id: int) -> None:
@@ -399,7 +408,7 @@ def keep_similar(*, user, image_id: int) -> Image:
             status=Status.READY, duplicate_of=None
         )
         if not updated:
-            raise Refused("This image is not waiting for your choice.")
+            raise Refused(_("This image is not waiting for your choice."))
         image.status, image.duplicate_of = Status.READY, None
         create_action(user, Verb.BOOKMARKED, image, public=not image.private)
     return image
@@ -410,7 +419,7 @@ def discard_similar(*, user, image_id: int) -> Image | None:
     (None if that one is gone meanwhile). Refused when it is not held."""
     image = owned_image(user=user, image_id=image_id)
     if image.status != Status.SIMILAR:
-        raise Refused("This image is not waiting for your choice.")
+        raise Refused(_("This image is not waiting for your choice."))
     other = image.duplicate_of
     image.delete()
     return other
@@ -450,7 +459,7 @@ def like_image(*, user, image_id: int, like: bool) -> int:
     with transaction.atomic():
         image = Image.objects.visible_to(user).select_for_update().get(pk=image_id)
         if like and privacy.blocks(image.user_id, user.pk):
-            raise Refused("You cannot like this person's images.")
+            raise Refused(_("You cannot like this person's images."))
         already = image.users_like.filter(pk=user.pk).exists()
         if like and not already:
             image.users_like.add(user)

@@ -5,6 +5,7 @@ import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 MAX_TAG_LENGTH = 50
 MAX_TAGS_PER_IMAGE = 20
@@ -22,12 +23,14 @@ def normalise_tag(raw: str) -> str:
     """The tag `raw` stands for (trimmed, NFC, lower-case), or ValidationError saying why not."""
     tag = unicodedata.normalize("NFC", raw.strip()).lower()
     if not tag:
-        raise ValidationError("A tag cannot be empty.")
+        raise ValidationError(_("A tag cannot be empty."))
     if len(tag) > MAX_TAG_LENGTH:
-        raise ValidationError(f"Keep each tag to {MAX_TAG_LENGTH} characters at most.")
+        raise ValidationError(
+            _("Keep each tag to %(count)s characters at most.") % {"count": MAX_TAG_LENGTH}
+        )
     if not all(is_tag_character(char) for char in tag):
         raise ValidationError(
-            "Tags may hold only letters, digits, “-” and “_” (no spaces or other signs)."
+            _("Tags may hold only letters, digits, “-” and “_” (no spaces or other signs).")
         )
     return tag
 
@@ -51,5 +54,7 @@ def parse_tags(text: str) -> list[str]:
         if tag not in tags:
             tags.append(tag)
     if len(tags) > MAX_TAGS_PER_IMAGE:
-        raise ValidationError(f"An image can have at most {MAX_TAGS_PER_IMAGE} tags.")
+        raise ValidationError(
+            _("An image can have at most %(count)s tags.") % {"count": MAX_TAGS_PER_IMAGE}
+        )
     return tags

@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from bookmarks import ratelimit
@@ -20,6 +22,7 @@ from .editing import delete_image, owned_image_or_404, private_by_default, updat
 from .fetch import FetchError
 from .forms import ImageCreateForm, ImageEditForm, LikeForm, OwnImageForm, ViewerForm
 from .models import Image
+from .reasons import translated_reason
 from .services import (
     AlreadyBookmarked,
     StoreError,
@@ -35,8 +38,9 @@ from .services import (
 )
 from .tags import normalise_tag
 
-BUSY_BOOKMARKING = "Your previous image is still being saved. Try again in a moment."
-ALREADY_SAVED_HERE = "You saved this already — here it is."
+# In English for the API too (api/endpoints/images.py); the pages translate them.
+BUSY_BOOKMARKING = gettext_noop("Your previous image is still being saved. Try again in a moment.")
+ALREADY_SAVED_HERE = gettext_noop("You saved this already — here it is.")
 
 
 @login_required
@@ -49,14 +53,14 @@ def image_create(request):
         form = ImageCreateForm(initial=initial)
         existing = existing_bookmark(user=request.user, url=form.initial["url"])
         if existing:
-            messages.info(request, ALREADY_SAVED_HERE)
+            messages.info(request, _(ALREADY_SAVED_HERE))
             return redirect(existing)
         return _create_page(request, form)
     key = str(request.user.pk)
     # One request at a time per person (an upload is decoded here), so many an hour, and at most
     # BOOKMARKS_IN_FLIGHT downloads queued or running per person (queue_bookmark).
     try:
-        with one_at_a_time("bookmark", key, ttl=60, message=BUSY_BOOKMARKING):
+        with one_at_a_time("bookmark", key, ttl=60, message=_(BUSY_BOOKMARKING)):
             hit("bookmark", key)
             return _bookmark(request, ImageCreateForm(request.POST, request.FILES))
     except (RateLimited, Busy) as refusal:
@@ -89,10 +93,10 @@ def _bookmark(request, form):
                 private=data["private"],
             )
     except AlreadyBookmarked as already:
-        messages.info(request, ALREADY_SAVED_HERE)
+        messages.info(request, _(ALREADY_SAVED_HERE))
         return redirect(already.image)
     except (FetchError, ImageError) as error:
-        form.add_error("image" if data["image"] else "url", error.message)
+        form.add_error("image" if data["image"] else "url", translated_reason(error.message))
         return _create_page(request, form, status=400)
     except StoreError as error:
         form.add_error(None, str(error))
@@ -100,7 +104,7 @@ def _bookmark(request, form):
     hooks.image_bookmarked.send(sender=Image, request=request, image=image)
     image.refresh_from_db(fields=["status"])  # a job without Redis may be done already
     if image.is_ready:
-        messages.success(request, "Image bookmarked.")
+        messages.success(request, _("Image bookmarked."))
     return redirect(image)
 
 
@@ -119,7 +123,7 @@ def image_detail(request, id, slug):
     if not image.is_ready:  # its owner's Saving / failed / look-alike card
         context = {"section": "images", "image": image, "kind": "detail"}
         return render(request, "images/image/saving.html", context)
-    viewer, _ = selectors.viewer_as_liker(image, request.user)
+    viewer = selectors.viewer_as_liker(image, request.user)[0]
     context = {
         "section": "images",
         "image": image,
@@ -145,7 +149,7 @@ def image_viewers(request):
     """A heartbeat of an open image page: {"viewers": n}, the people looking at it now."""
     form = ViewerForm(request.POST)
     if not form.is_valid():
-        return json_error("No such image.")
+        return json_error(_("No such image."))
     who = f"u{request.user.pk}" if request.user.is_authenticated else f"a{client_key(request)}"
     count = viewers.heartbeat(form.cleaned_data["id"], who)
     return JsonResponse({"status": "ok", "viewers": count})
@@ -200,7 +204,7 @@ def image_edit(request, id):
     form = ImageEditForm(request.POST or None, instance=image)
     if request.method == "POST" and form.is_valid():
         update_image(image=image, **form.cleaned_data)
-        messages.success(request, "Image saved.")
+        messages.success(request, _("Image saved."))
         return redirect(image)
     status = 400 if request.method == "POST" else 200  # the form was refused
     context = {"section": "images", "form": form, "image": image}
@@ -212,7 +216,7 @@ def image_delete(request, id):
     image = owned_image_or_404(request.user, id)
     if request.method == "POST":
         delete_image(image=image)
-        messages.success(request, f"“{image.title}” was deleted.")
+        messages.success(request, _("“%(title)s” was deleted.") % {"title": image.title})
         return redirect(request.user)
     return render(request, "images/image/delete.html", {"section": "images", "image": image})
 
@@ -251,7 +255,8 @@ def image_status(request, id):
         html = render_to_string(
             "images/image/_saving_card.html", {"image": image, "kind": kind}, request=request
         )
-    return JsonResponse({"status": image.status, "reason": image.failure, "html": html})
+    reason = translated_reason(image.failure) if image.failure else ""
+    return JsonResponse({"status": image.status, "reason": reason, "html": html})
 
 
 @post_endpoint(OwnImageForm)

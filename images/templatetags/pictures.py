@@ -6,6 +6,8 @@ from django.core.files.storage import default_storage
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from images.reasons import translated_reason
+
 register = template.Library()
 
 
@@ -98,3 +100,9 @@ def picture(image, kind: str = "list", index: int = 0, page: int = 1, css: str =
         image.alt,
         loading,
     )
+
+
+@register.filter
+def failure_reason(text: str) -> str:
+    """A failed bookmark's stored reason (English), in the page's language."""
+    return translated_reason(text)
