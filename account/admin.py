@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count
 from django.template.defaultfilters import truncatechars
+from django.utils.translation import gettext_lazy as _
 
 from .models import Contact, Profile, User
 from .services import ensure_profile
@@ -34,7 +35,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_active", "is_staff", "is_superuser", "email_confirmed", "date_joined"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        ("E-mail confirmation", {"fields": ["email_confirmed", "pending_email"]}),
+        (_("E-mail confirmation"), {"fields": ["email_confirmed", "pending_email"]}),
     ]
     readonly_fields = ["pending_email"]
     search_fields = ["username", "email", "first_name", "last_name"]
@@ -50,11 +51,11 @@ class UserAdmin(BaseUserAdmin):
             )
         )
 
-    @admin.display(description="images", ordering="images")
+    @admin.display(description=_("images"), ordering="images")
     def image_count(self, obj):
         return obj.images
 
-    @admin.display(description="followers", ordering="followers_n")
+    @admin.display(description=_("followers"), ordering="followers_n")
     def follower_count(self, obj):
         return obj.followers_n
 
@@ -75,11 +76,11 @@ class ProfileAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email", "user__first_name", "user__last_name", "bio"]
     raw_id_fields = ["user"]
 
-    @admin.display(description="bio")
+    @admin.display(description=_("bio"))
     def short_bio(self, obj):
         return truncatechars(obj.bio, 60)
 
-    @admin.display(description="photo", boolean=True)
+    @admin.display(description=_("photo"), boolean=True)
     def has_photo(self, obj):
         return bool(obj.photo)
 

@@ -17,6 +17,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from bookmarks.ratelimit import hit
 
@@ -32,9 +33,8 @@ MAX_AGE = timedelta(days=3)
 class MailNotSent(Exception):
     """The mail server refused or could not be reached; `message` tells the person."""
 
-    def __init__(
-        self, message: str = "We could not send the e-mail just now. Please try again later."
-    ):
+    def __init__(self, message: str | None = None):
+        message = message or _("We could not send the e-mail just now. Please try again later.")
         super().__init__(message)
         self.message = message
 
@@ -56,12 +56,12 @@ def read_token(token: str) -> tuple[int, str]:
         data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
     except signing.SignatureExpired:
         raise BadConfirmation(
-            "This confirmation link has expired. Ask for a new one on your profile page."
+            _("This confirmation link has expired. Ask for a new one on your profile page.")
         ) from None
     except signing.BadSignature:
-        raise BadConfirmation("This confirmation link is not valid.") from None
+        raise BadConfirmation(_("This confirmation link is not valid.")) from None
     if not isinstance(data, dict) or not isinstance(data.get("u"), int):
-        raise BadConfirmation("This confirmation link is not valid.")
+        raise BadConfirmation(_("This confirmation link is not valid."))
     return data["u"], str(data.get("e", ""))
 
 
@@ -93,7 +93,7 @@ def confirmable_user(token: str):
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or email not in (user.email.lower(), user.pending_email.lower()):
         raise BadConfirmation(
-            "This confirmation link is for an address your account no longer uses."
+            _("This confirmation link is for an address your account no longer uses.")
         )
     return user, email
 
@@ -102,7 +102,7 @@ def confirmable_user(token: str):
 def confirm_email(*, token: str):
     """Mark the token's address confirmed; a pending new address becomes the account's
     e-mail now (unless another account took it meanwhile). Returns the user."""
-    user_id, _ = read_token(token)
+    user_id, _email = read_token(token)
     User.objects.select_for_update().filter(pk=user_id).first()  # one confirmation at a time
     user, email = confirmable_user(token)
     if email == user.email.lower():
@@ -113,7 +113,7 @@ def confirm_email(*, token: str):
     taken = User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists()
     if taken:
         raise BadConfirmation(
-            "Another account uses this e-mail address now, so it cannot become yours."
+            _("Another account uses this e-mail address now, so it cannot become yours.")
         )
     user.email, user.pending_email, user.email_confirmed = user.pending_email, "", True
     user.save(update_fields=["email", "pending_email", "email_confirmed"])

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bookmarks.clientip import client_key
@@ -40,7 +41,7 @@ def email_confirm(request, token):
         return render(request, "registration/email_confirm.html", context, status=400)
     if request.method == "GET":
         return render(request, "registration/email_confirm.html", {"email": email})
-    messages.success(request, f"Thank you: {user.email} is confirmed.")
+    messages.success(request, _("Thank you: %(email)s is confirmed.") % {"email": user.email})
     return redirect("edit" if request.user == user else "login")
 
 
@@ -50,7 +51,7 @@ def email_confirm_resend(request):
     user = request.user
     email = user.pending_email or ("" if user.email_confirmed else user.email)
     if not email:
-        messages.info(request, "Your e-mail address is already confirmed.")
+        messages.info(request, _("Your e-mail address is already confirmed."))
         return redirect("edit")
     try:
         send_confirmation(request=request, user=user, email=email)
@@ -59,7 +60,8 @@ def email_confirm_resend(request):
     except MailNotSent as failure:
         messages.error(request, failure.message)
         return redirect("edit")
-    messages.success(request, f"We sent a new confirmation link to {email}.")
+    sent = _("We sent a new confirmation link to %(email)s.") % {"email": email}
+    messages.success(request, sent)
     return redirect("edit")
 
 
@@ -85,11 +87,13 @@ def email_change(request):
         except RateLimited as refusal:
             return rate_limited_response(request, refusal)
         except MailNotSent as failure:
-            messages.error(request, f"{failure.message} Your e-mail address was not changed.")
+            not_changed = _("Your e-mail address was not changed.")
+            messages.error(request, f"{failure.message} {not_changed}")
             return redirect("edit")
         messages.success(
             request,
-            f"We sent a confirmation link to {email}. Your address changes when you open it.",
+            _("We sent a confirmation link to %(email)s. Your address changes when you open it.")
+            % {"email": email},
         )
         return redirect("edit")
     status = 400 if request.method == "POST" else 200

@@ -6,6 +6,8 @@ from django.core.files.base import ContentFile
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from bookmarks.imaging import ImageError, validate_image
 
@@ -19,7 +21,7 @@ User = get_user_model()
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
-        label="Username or e-mail",
+        label=gettext_lazy("Username or e-mail"),
         max_length=254,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
@@ -33,12 +35,15 @@ class LoginForm(AuthenticationForm):
         if left is None or left > WARN_WHEN_LEFT or left == 0:
             return error
         minutes = settings.LOGIN_COOLOFF_MINUTES
-        warning = (
-            f" {left} attempt{'s' if left != 1 else ''} left: after that, logging in to this"
-            f" account from here pauses for {minutes} minutes. Forgotten your password? Reset it."
-        )
+        warning = ngettext(
+            "%(left)s attempt left: after that, logging in to this account from here pauses"
+            " for %(minutes)s minutes. Forgotten your password? Reset it.",
+            "%(left)s attempts left: after that, logging in to this account from here pauses"
+            " for %(minutes)s minutes. Forgotten your password? Reset it.",
+            left,
+        ) % {"left": left, "minutes": minutes}
         return forms.ValidationError(
-            f"{error.message}{warning}", code=error.code, params=error.params
+            f"{error.message} {warning}", code=error.code, params=error.params
         )
 
 
@@ -53,13 +58,13 @@ def _email_taken(email: str, exclude_pk=None) -> bool:
 
 class UserRegistrationForm(forms.ModelForm):
     password = forms.CharField(
-        label="Password",
+        label=gettext_lazy("Password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         # The rules up front, not only after a refusal (the validators' own words).
         help_text=password_validation.password_validators_help_text_html,
     )
     password2 = forms.CharField(
-        label="Repeat password",
+        label=gettext_lazy("Repeat password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -70,29 +75,31 @@ class UserRegistrationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
-        self.fields["username"].help_text = "150 characters or fewer: letters, digits and ./+/-/_"
+        self.fields["username"].help_text = _(
+            "150 characters or fewer: letters, digits and ./+/-/_"
+        )
 
     def clean_username(self):
         username = self.cleaned_data["username"]
         if looks_like_email(username):
             # Logins accept an e-mail in the username field: a username that reads as an
             # address could be somebody else's address.
-            raise forms.ValidationError("A username cannot contain “@”.")
+            raise forms.ValidationError(_("A username cannot contain “@”."))
         if User.objects.filter(username__iexact=username).exists():
-            raise forms.ValidationError("A user with that username already exists.")
+            raise forms.ValidationError(_("A user with that username already exists."))
         return username
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"])
         if _email_taken(email):
-            raise forms.ValidationError("An account with this e-mail address already exists.")
+            raise forms.ValidationError(_("An account with this e-mail address already exists."))
         return email
 
     def clean(self):
         cleaned = super().clean()
         password, password2 = cleaned.get("password"), cleaned.get("password2")
         if password and password2 and password != password2:
-            self.add_error("password2", "The two passwords don't match.")
+            self.add_error("password2", _("The two passwords don't match."))
         elif password:
             candidate = User(
                 username=cleaned.get("username", ""),
@@ -118,12 +125,12 @@ class EmailChangeForm(forms.Form):
     without one re-authenticates with its provider first: see views.email_change)."""
 
     email = forms.EmailField(
-        label="New e-mail address",
+        label=gettext_lazy("New e-mail address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     password = forms.CharField(
-        label="Your current password",
+        label=gettext_lazy("Your current password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -137,15 +144,15 @@ class EmailChangeForm(forms.Form):
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"])
         if email.lower() == self.user.email.lower():
-            raise forms.ValidationError("This is already your e-mail address.")
+            raise forms.ValidationError(_("This is already your e-mail address."))
         if _email_taken(email, exclude_pk=self.user.pk):
-            raise forms.ValidationError("An account with this e-mail address already exists.")
+            raise forms.ValidationError(_("An account with this e-mail address already exists."))
         return email
 
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your current password.")
+            raise forms.ValidationError(_("That is not your current password."))
         return password
 
 
@@ -163,18 +170,25 @@ class ProfileEditForm(forms.ModelForm):
     # A plain FileField: Django's ImageField would open the photo with Pillow in this process;
     # bookmarks.imaging checks it (every frame decoded) in a contained child instead.
     photo = forms.FileField(
+        label=gettext_lazy("Photo"),
         required=False,
         widget=PhotoInput(attrs={"accept": ACCEPTED_PHOTO_TYPES}),
-        help_text="JPEG, PNG, GIF, WebP, HEIC or AVIF.",
+        help_text=gettext_lazy("JPEG, PNG, GIF, WebP, HEIC or AVIF."),
     )
 
     class Meta:
         model = Profile
         fields = ["bio", "date_of_birth", "photo", "private_by_default"]
-        labels = {"private_by_default": "Make my new bookmarks private"}
+        labels = {
+            "bio": gettext_lazy("Bio"),
+            "date_of_birth": gettext_lazy("Date of birth"),
+            "private_by_default": gettext_lazy("Make my new bookmarks private"),
+        }
         help_texts = {
-            "private_by_default": "The bookmark form starts with “Private” ticked; "
-            "you can still change it for each image."
+            "private_by_default": gettext_lazy(
+                "The bookmark form starts with “Private” ticked; "
+                "you can still change it for each image."
+            )
         }
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 3}),
@@ -189,7 +203,9 @@ class ProfileEditForm(forms.ModelForm):
             return photo  # cleared (False), or the photo already stored
         limit = settings.PROFILE_PHOTO_MAX_BYTES
         if photo.size > limit:
-            raise forms.ValidationError(f"The photo must be {filesizeformat(limit)} or smaller.")
+            raise forms.ValidationError(
+                _("The photo must be %(size)s or smaller.") % {"size": filesizeformat(limit)}
+            )
         try:
             content = photo.read()
             info = validate_image(content, max_bytes=limit)
@@ -213,7 +229,7 @@ class FollowForm(forms.Form):
         try:
             target = User.objects.get(pk=self.cleaned_data["id"], is_active=True)
         except User.DoesNotExist:
-            raise forms.ValidationError("No such user.") from None
+            raise forms.ValidationError(_("No such user.")) from None
         return target
 
 

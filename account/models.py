@@ -5,6 +5,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from bookmarks.thumbnails import thumbnail_for
 
@@ -18,7 +21,9 @@ class UsernameValidator(UnicodeUsernameValidator):
     that passes has one (tests/account/test_usernames.py)."""
 
     regex = r"^(?!\.\.?\Z)[\w.+-]+\Z"
-    message = "Enter a valid username: letters, digits and . + - _ only, and not just “.” or “..”."
+    message = _(
+        "Enter a valid username: letters, digits and . + - _ only, and not just “.” or “..”."
+    )
 
 
 class User(AbstractUser):
@@ -30,21 +35,21 @@ class User(AbstractUser):
     """
 
     email_confirmed = models.BooleanField(
-        "e-mail confirmed",
+        _("e-mail confirmed"),
         default=False,
-        help_text="The owner opened a confirmation link sent to this address.",
+        help_text=_("The owner opened a confirmation link sent to this address."),
     )
     pending_email = models.EmailField(
-        "new e-mail waiting for confirmation", blank=True, editable=False
+        _("new e-mail waiting for confirmation"), blank=True, editable=False
     )
     username_validator = UsernameValidator()
     username = models.CharField(
-        "username",
+        _("username"),
         max_length=150,
         unique=True,
-        help_text="Required. 150 characters or fewer. Letters, digits and ./+/-/_ only.",
+        help_text=_("Required. 150 characters or fewer. Letters, digits and ./+/-/_ only."),
         validators=[username_validator],
-        error_messages={"unique": "A user with that username already exists."},
+        error_messages={"unique": _("A user with that username already exists.")},
     )
     following = models.ManyToManyField(
         "self", through="Contact", related_name="followers", symmetrical=False
@@ -59,12 +64,12 @@ class User(AbstractUser):
                 Lower("email"),
                 name="account_user_email_ci_unique",
                 condition=~models.Q(email=""),
-                violation_error_message="A user with that e-mail address already exists.",
+                violation_error_message=_("A user with that e-mail address already exists."),
             ),
             models.UniqueConstraint(
                 Lower("username"),
                 name="account_user_username_ci_unique",
-                violation_error_message="A user with that username already exists.",
+                violation_error_message=_("A user with that username already exists."),
             ),
         ]
 
@@ -86,9 +91,18 @@ class User(AbstractUser):
 class Theme(models.TextChoices):
     """The site's colours: the system's choice (prefers-color-scheme), or always light or dark."""
 
-    SYSTEM = "system", "System"
-    LIGHT = "light", "Light"
-    DARK = "dark", "Dark"
+    SYSTEM = "system", _("System")
+    LIGHT = "light", _("Light")
+    DARK = "dark", _("Dark")
+
+
+def _bio_text() -> str:
+    return gettext("A few words about you for your page, %(count)s characters at most.") % {
+        "count": BIO_MAX_LENGTH
+    }
+
+
+_bio_help_text = lazy(_bio_text, str)
 
 
 class Profile(models.Model):
@@ -104,14 +118,14 @@ class Profile(models.Model):
     bio = models.TextField(
         max_length=BIO_MAX_LENGTH,
         blank=True,
-        help_text=f"A few words about you for your page, {BIO_MAX_LENGTH} characters at most.",
+        help_text=_bio_help_text(),
     )
     theme = models.CharField(max_length=10, choices=Theme.choices, default=Theme.SYSTEM)
     # One of settings.LANGUAGES' codes, or empty: the browser's language (account/language.py).
     language = models.CharField(max_length=10, blank=True, default="")
 
     def __str__(self):
-        return f"Profile of {self.user.username}"
+        return gettext("Profile of %(username)s") % {"username": self.user.username}
 
     @property
     def avatar(self):
@@ -131,8 +145,8 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-created"]
-        verbose_name = "follow"
-        verbose_name_plural = "follows"
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
         constraints = [
             models.UniqueConstraint(
                 fields=["user_from", "user_to"], name="account_contact_unique_pair"
@@ -140,7 +154,7 @@ class Contact(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(user_from=models.F("user_to")),
                 name="account_contact_no_self_follow",
-                violation_error_message="You cannot follow yourself.",
+                violation_error_message=_("You cannot follow yourself."),
             ),
         ]
         indexes = [
@@ -148,4 +162,7 @@ class Contact(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user_from} follows {self.user_to}"
+        return gettext("%(follower)s follows %(followed)s") % {
+            "follower": self.user_from,
+            "followed": self.user_to,
+        }

@@ -1,4 +1,5 @@
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from actions.models import Verb
 from actions.services import create_action
@@ -61,9 +62,9 @@ def follow_user(*, user_from, user_to, follow: bool) -> int:
     requests race (the unique constraint decides), and records "is following" once. Raises
     Refused for following yourself, or someone who blocked you (or whom you blocked)."""
     if user_from.pk == user_to.pk:
-        raise Refused("You cannot follow yourself.")
+        raise Refused(gettext("You cannot follow yourself."))
     if follow and privacy.blocked_either_way(user_from.pk, user_to.pk):
-        raise Refused("You cannot follow this person.")
+        raise Refused(gettext("You cannot follow this person."))
     if follow:
         try:
             with transaction.atomic():

@@ -20,6 +20,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from social_core.backends import google
 from social_core.exceptions import (
     AuthAssociationError,
@@ -123,9 +124,12 @@ def associate_by_verified_email(strategy, backend, details, response, user=None,
         return {"user": matches[0], "is_new": False}
     messages.error(
         strategy.request,
-        f"An account with the e-mail address {email} already exists, but that address was "
-        f"never confirmed, so {backend.title} cannot log you into it. Log in with its password "
-        f"(or reset the password by e-mail), then connect {backend.title} on your profile page.",
+        _(
+            "An account with the e-mail address %(email)s already exists, but that address was "
+            "never confirmed, so %(provider)s cannot log you into it. Log in with its password "
+            "(or reset the password by e-mail), then connect %(provider)s on your profile page."
+        )
+        % {"email": email, "provider": backend.title},
     )
     return redirect("login")
 
@@ -197,20 +201,31 @@ def finish_login(
     if not new_association:
         request.session[REAUTH_SESSION_KEY] = time.time()
     if is_new:
-        messages.success(request, f"Welcome to Bookmarks, {user.display_name}!")
+        messages.success(
+            request, _("Welcome to Bookmarks, %(name)s!") % {"name": user.display_name}
+        )
     elif new_association and request.user.is_authenticated:
-        messages.success(request, f"Your {backend.title} account is now connected.")
+        messages.success(
+            request,
+            _("Your %(provider)s account is now connected.") % {"provider": backend.title},
+        )
     elif new_association:
         messages.info(
             request,
-            f"Your {backend.title} account was connected to your Bookmarks account with the "
-            "same verified e-mail address.",
+            _(
+                "Your %(provider)s account was connected to your Bookmarks account with the "
+                "same verified e-mail address."
+            )
+            % {"provider": backend.title},
         )
 
 
 def announce_disconnect(strategy, backend, *args, **kwargs):
     """Last step of SOCIAL_AUTH_DISCONNECT_PIPELINE."""
-    messages.success(strategy.request, f"{backend.title} is no longer connected to your account.")
+    messages.success(
+        strategy.request,
+        _("%(provider)s is no longer connected to your account.") % {"provider": backend.title},
+    )
 
 
 # --- Templates -------------------------------------------------------------------------------
@@ -271,7 +286,11 @@ class SocialAuthExceptionMiddleware(BaseExceptionMiddleware):
         provider = PROVIDERS_BY_BACKEND.get(view_kwargs.get("backend"))
         if provider is None or provider.configured:
             return None
-        messages.error(request, f"Log in with {provider.title} is not available on this site.")
+        messages.error(
+            request,
+            _("Log in with %(provider)s is not available on this site.")
+            % {"provider": provider.title},
+        )
         return redirect("edit" if request.user.is_authenticated else "login")
 
     def process_exception(self, request, exception):
@@ -300,23 +319,31 @@ class SocialAuthExceptionMiddleware(BaseExceptionMiddleware):
         return super().get_redirect_uri(request, exception)  # SOCIAL_AUTH_LOGIN_ERROR_URL
 
     def get_message(self, request, exception):
-        title = getattr(getattr(request, "backend", None), "title", "") or "the provider"
+        title = getattr(getattr(request, "backend", None), "title", "") or _("the provider")
         code = getattr(exception, "code", "")
+        names = {"provider": title, "reason": exception}
         if code == "disconnect_disallowed":
-            return f"{title} can't be disconnected: it is the only way you can log in to Bookmarks."
-        if code == "identity_in_use":
-            return f"That {title} account is already connected to another Bookmarks account."
-        if isinstance(exception, AuthCanceled):
-            return f"Logging in with {title} was cancelled."
-        if isinstance(exception, AuthSessionError | AuthInputError | AuthCredentialError):
-            return (
-                f"Logging in with {title} expired or was started in another window. "
+            text = _(
+                "%(provider)s can't be disconnected: it is the only way you can log in to "
+                "Bookmarks."
+            )
+        elif code == "identity_in_use":
+            text = _("That %(provider)s account is already connected to another Bookmarks account.")
+        elif isinstance(exception, AuthCanceled):
+            text = _("Logging in with %(provider)s was cancelled.")
+        elif isinstance(exception, AuthSessionError | AuthInputError | AuthCredentialError):
+            text = _(
+                "Logging in with %(provider)s expired or was started in another window. "
                 "Please try again."
             )
-        if isinstance(exception, AuthProviderError):
-            return f"{title} could not complete the log in right now. Please try again later."
-        if isinstance(exception, AuthConfigurationError):
-            return f"Log in with {title} is not set up correctly on this site."
-        if isinstance(exception, AuthAssociationError):
-            return f"Your {title} account could not be linked: {exception}"
-        return f"Logging in with {title} failed: {exception}"
+        elif isinstance(exception, AuthProviderError):
+            text = _(
+                "%(provider)s could not complete the log in right now. Please try again later."
+            )
+        elif isinstance(exception, AuthConfigurationError):
+            text = _("Log in with %(provider)s is not set up correctly on this site.")
+        elif isinstance(exception, AuthAssociationError):
+            text = _("Your %(provider)s account could not be linked: %(reason)s")
+        else:
+            text = _("Logging in with %(provider)s failed: %(reason)s")
+        return text % names

@@ -4,6 +4,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from boards.selectors import boards_of, boards_shared_with
@@ -54,20 +55,21 @@ def register(request):
             first_name=data["first_name"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        welcome = f"Welcome to Bookmarks, {user.display_name}!"
+        welcome = _("Welcome to Bookmarks, %(name)s!") % {"name": user.display_name}
         try:
             send_confirmation(request=request, user=user, email=user.email)
         except MailNotSent:
             messages.success(request, welcome)
             messages.warning(
                 request,
-                "We could not send the link that confirms your e-mail address: "
-                "ask for it again on your profile page.",
+                _(
+                    "We could not send the link that confirms your e-mail address: "
+                    "ask for it again on your profile page."
+                ),
             )
         else:
-            messages.success(
-                request, f"{welcome} We sent a link to {user.email}: open it to confirm it."
-            )
+            sent = _("We sent a link to %(email)s: open it to confirm it.") % {"email": user.email}
+            messages.success(request, f"{welcome} {sent}")
         return redirect("dashboard")
     status = 400 if request.method == "POST" else 200  # the form was refused
     return render(request, "account/register.html", {"form": form}, status=status)
@@ -85,9 +87,9 @@ def edit(request):
             except ImageError as error:  # the avatar could not be made from the photo
                 profile_form.add_error("photo", error.message)
             else:
-                messages.success(request, "Your profile was updated.")
+                messages.success(request, _("Your profile was updated."))
                 return redirect("edit")
-        messages.error(request, "Your profile was not updated: please correct the errors below.")
+        messages.error(request, _("Your profile was not updated: please correct the errors below."))
     context = {"user_form": user_form, "profile_form": profile_form}
     context["connected_accounts"] = connected_accounts(request.user)
     status = 400 if request.method == "POST" else 200  # the form was refused
@@ -233,7 +235,7 @@ def choose_theme(request):
     when signed in, in a cookie for everyone; back to the page it was pressed on."""
     chosen = request.POST.get("theme")
     if chosen not in Theme.values:
-        return refused_response(request, Refused("Choose a theme: light, dark or system."))
+        return refused_response(request, Refused(_("Choose a theme: light, dark or system.")))
     if request.user.is_authenticated:
         set_theme(user=request.user, theme=chosen)
     response = redirect(safe_next(request, fallback="/"))
@@ -248,7 +250,9 @@ def choose_language(request):
     chosen = offered(request.POST.get("language"))
     if chosen is None:
         names = ", ".join(name for _code, name in settings.LANGUAGES)
-        return refused_response(request, Refused(f"Choose one of the site’s languages: {names}."))
+        return refused_response(
+            request, Refused(_("Choose one of the site’s languages: %(names)s.") % {"names": names})
+        )
     if request.user.is_authenticated:
         set_language(user=request.user, language=chosen)
     response = redirect(safe_next(request, fallback="/"))

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Block(models.Model):
@@ -23,7 +24,7 @@ class Block(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(blocker=models.F("blocked")),
                 name="blocks_block_not_self",
-                violation_error_message="You cannot block yourself.",
+                violation_error_message=_("You cannot block yourself."),
             ),
         ]
         indexes = [models.Index(fields=["blocked", "blocker"], name="blocks_blocked_idx")]

@@ -10,6 +10,7 @@ sees b's actions in the feed, and hears no notification from b. `unblock_user` l
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from bookmarks.http import Refused
 
@@ -19,7 +20,7 @@ from .models import Block
 def block_user(*, blocker, blocked) -> Block:
     """Block `blocked` for `blocker`. Idempotent; Refused for blocking yourself."""
     if blocker.pk == blocked.pk:
-        raise Refused("You cannot block yourself.")
+        raise Refused(_("You cannot block yourself."))
     with transaction.atomic():
         try:
             with transaction.atomic():

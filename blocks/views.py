@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bookmarks import ratelimit
@@ -28,18 +29,23 @@ def block(request, username):
     form = BlockForm(request.POST)
     try:
         if not form.is_valid():
-            raise Refused("Choose block or unblock.")
+            raise Refused(_("Choose block or unblock."))
         ratelimit.hit("block", str(request.user.pk))
         if form.cleaned_data["action"] == "block":
             block_user(blocker=request.user, blocked=person)
             messages.success(
                 request,
-                f"You blocked {person.username}: they can no longer follow you, see your "
-                "page, or like, save or comment on your images.",
+                _(
+                    "You blocked %(username)s: they can no longer follow you, see your "
+                    "page, or like, save or comment on your images."
+                )
+                % {"username": person.username},
             )
         else:
             unblock_user(blocker=request.user, blocked=person)
-            messages.success(request, f"You unblocked {person.username}.")
+            messages.success(
+                request, _("You unblocked %(username)s.") % {"username": person.username}
+            )
     except RateLimited as refusal:
         return rate_limited_response(request, refusal)
     except Refused as refusal:
