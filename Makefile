@@ -6,6 +6,8 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 EVENTS_PORT ?= 8001
 PG_URL ?= postgres://postgres@127.0.0.1:5432/bookmarks
+# The PostgreSQL pass's Redis db: it runs beside the SQLite pass (db 15, pyproject.toml).
+PG_PASS_REDIS_URL ?= redis://127.0.0.1:6379/14
 PYTEST := $(BIN)/python -m pytest
 
 .PHONY: messages catalogues extension run serve worker events bench-live bench-similar bench-image-cost bench-export scale-check test test-sqlite test-pg test-e2e lint typecheck format chromium axe nginx collectstatic demo bench clean
@@ -94,14 +96,16 @@ $(AXE): tests/e2e/vendor/package.json tests/e2e/vendor/package-lock.json
 	cd tests/e2e/vendor && npm ci --no-audit --no-fund --silent
 	touch $@
 
-## Everything: the whole suite on SQLite, then again on PostgreSQL.
-test: test-sqlite test-pg
+## Everything: the whole suite on SQLite and again on PostgreSQL, the two passes side by side
+## (a core each, each on its own Redis db), each pass's output printed whole when it ends.
+test: $(BIN)/.dev-installed chromium axe nginx messages
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-pg
 
 test-sqlite: $(BIN)/.dev-installed chromium axe nginx messages
 	$(PYTEST) $(PYTEST_ARGS)
 
 test-pg: $(BIN)/.dev-installed chromium axe nginx messages
-	DATABASE_URL=$(PG_URL) $(PYTEST) $(PYTEST_ARGS)
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(PG_PASS_REDIS_URL) $(PYTEST) $(PYTEST_ARGS)
 
 lint: $(BIN)/.dev-installed typecheck
 	$(BIN)/ruff check .

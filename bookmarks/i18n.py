@@ -2,7 +2,8 @@
 
 A page's language is, in order: the one a signed-in person chose (copied from their Profile
 into the session at login, so no query per page), the visitor's `django_language` cookie
-(set by the chooser), then the browser's Accept-Language, then English. The scripts' strings
+(set by the chooser), then the browser's Accept-Language, then English. The REST API
+(/api/) always answers in English. The scripts' strings
 come from Django's JavaScript catalog at /jsi18n/<language>/, cacheable for a day: its URL
 carries the language and a version of the compiled catalogues, so a deploy changes it.
 """
@@ -19,6 +20,7 @@ from django.utils.cache import patch_cache_control
 from django.views.i18n import JavaScriptCatalog
 
 SESSION_KEY = "language"
+API_PREFIX = "/api/"
 
 
 def offered(code) -> str | None:
@@ -30,6 +32,11 @@ class PersonLanguageMiddleware(LocaleMiddleware):
     """LocaleMiddleware that first honours the signed-in person's choice (in the session)."""
 
     def process_request(self, request: HttpRequest) -> None:
+        if request.path_info.startswith(API_PREFIX):
+            # The REST API's problem documents are for programs: always English.
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+            return None
         session = getattr(request, "session", None)
         chosen = offered(session.get(SESSION_KEY)) if session is not None else None
         if chosen is None:

@@ -84,3 +84,9 @@ def test_the_script_catalogue_is_per_language_cacheable_and_only_for_offered_one
     assert answer.status_code == 200 and "django.gettext" in answer.content.decode()
     assert "max-age=86400" in answer["Cache-Control"]
     assert client.get("/jsi18n/xx/").status_code == 404
+
+
+def test_the_api_answers_in_english_whatever_the_browser_asks(client):
+    answer = client.get("/api/v1/images/", HTTP_ACCEPT_LANGUAGE="de")
+    assert answer.status_code == 401
+    assert answer["Content-Language"] == "en"
