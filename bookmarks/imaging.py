@@ -35,8 +35,7 @@ import pillow_heif
 from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from PIL import (
     AvifImagePlugin,
     GifImagePlugin,
@@ -80,24 +79,26 @@ class Messages:
     """Every reason an image is refused, worded for the person who sent it (in their language:
     translated when the refusal is made, as `%(name)s` placeholders are filled in)."""
 
-    EMPTY = _lazy("The file is empty")
-    TOO_BIG = _lazy("The file is larger than %(limit)s")
-    UNSUPPORTED = _lazy("That is not a JPEG, PNG, GIF, WebP, HEIC or AVIF image")
-    DAMAGED = _lazy("The image is damaged or incomplete")
-    TOO_MANY_PIXELS = _lazy("The image is too large (%(width)s×%(height)s pixels)")
-    TOO_NARROW = _lazy(
+    EMPTY = gettext_lazy("The file is empty")
+    TOO_BIG = gettext_lazy("The file is larger than %(limit)s")
+    UNSUPPORTED = gettext_lazy("That is not a JPEG, PNG, GIF, WebP, HEIC or AVIF image")
+    DAMAGED = gettext_lazy("The image is damaged or incomplete")
+    TOO_MANY_PIXELS = gettext_lazy("The image is too large (%(width)s×%(height)s pixels)")
+    TOO_NARROW = gettext_lazy(
         "The image is too long and thin (%(width)s×%(height)s pixels; one side may be at most "
         "%(limit)s times the other)"
     )
-    TOO_MANY_PIXELS_FOR_PILLOW = _lazy("The image is too large (over %(limit)s pixels)")
-    TOO_MANY_FRAMES = _lazy("The animation has too many frames (%(frames)s; at most %(limit)s)")
-    TOO_MUCH_ANIMATION = _lazy(
+    TOO_MANY_PIXELS_FOR_PILLOW = gettext_lazy("The image is too large (over %(limit)s pixels)")
+    TOO_MANY_FRAMES = gettext_lazy(
+        "The animation has too many frames (%(frames)s; at most %(limit)s)"
+    )
+    TOO_MUCH_ANIMATION = gettext_lazy(
         "The animation is too large (%(frames)s frames of %(width)s×%(height)s pixels; "
         "at most %(limit)s pixels in all)"
     )
-    TOO_MUCH_MEMORY = _lazy("The image needs too much memory to process")
-    TOO_SLOW = _lazy("The image took too long to process")
-    FAILED = _lazy("The image could not be processed")
+    TOO_MUCH_MEMORY = gettext_lazy("The image needs too much memory to process")
+    TOO_SLOW = gettext_lazy("The image took too long to process")
+    FAILED = gettext_lazy("The image could not be processed")
 
 
 class ImageError(Exception):
