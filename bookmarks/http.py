@@ -13,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .ratelimit import Busy, RateLimited
@@ -77,8 +78,10 @@ def refused_response(request, refusal: Refused):
 def first_error(form) -> str:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else None
-        return f"{label}: {errors[0]}" if label else errors[0]
-    return "Invalid request."
+        if label:
+            return _("%(label)s: %(error)s") % {"label": label, "error": errors[0]}
+        return errors[0]
+    return _("Invalid request.")
 
 
 def post_endpoint(form_class):
@@ -88,7 +91,7 @@ def post_endpoint(form_class):
         def wrapper(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 if wants_json(request):
-                    return json_error("Please log in first.", status=401)
+                    return json_error(_("Please log in first."), status=401)
                 return redirect_to_login(safe_next(request), settings.LOGIN_URL)
             form = form_class(request.POST, user=request.user)
             try:

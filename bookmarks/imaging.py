@@ -33,6 +33,9 @@ from typing import TypeVar
 
 import pillow_heif
 from django.conf import settings
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from PIL import (
     AvifImagePlugin,
     GifImagePlugin,
@@ -73,32 +76,36 @@ T = TypeVar("T")
 
 
 class Messages:
-    """Every reason an image is refused, worded for the person who sent it."""
+    """Every reason an image is refused, worded for the person who sent it (in their language:
+    translated when the refusal is made, as `%(name)s` placeholders are filled in)."""
 
-    EMPTY = "The file is empty"
-    TOO_BIG = "The file is larger than {limit}"
-    UNSUPPORTED = "That is not a JPEG, PNG, GIF, WebP, HEIC or AVIF image"
-    DAMAGED = "The image is damaged or incomplete"
-    TOO_MANY_PIXELS = "The image is too large ({width}×{height} pixels)"
-    TOO_NARROW = (
-        "The image is too long and thin ({width}×{height} pixels; one side may be at most "
-        "{limit} times the other)"
+    EMPTY = gettext_lazy("The file is empty")
+    TOO_BIG = gettext_lazy("The file is larger than %(limit)s")
+    UNSUPPORTED = gettext_lazy("That is not a JPEG, PNG, GIF, WebP, HEIC or AVIF image")
+    DAMAGED = gettext_lazy("The image is damaged or incomplete")
+    TOO_MANY_PIXELS = gettext_lazy("The image is too large (%(width)s×%(height)s pixels)")
+    TOO_NARROW = gettext_lazy(
+        "The image is too long and thin (%(width)s×%(height)s pixels; one side may be at most "
+        "%(limit)s times the other)"
     )
-    TOO_MANY_PIXELS_FOR_PILLOW = "The image is too large (over {limit} pixels)"
-    TOO_MANY_FRAMES = "The animation has too many frames ({frames}; at most {limit})"
-    TOO_MUCH_ANIMATION = (
-        "The animation is too large ({frames} frames of {width}×{height} pixels; "
-        "at most {limit} pixels in all)"
+    TOO_MANY_PIXELS_FOR_PILLOW = gettext_lazy("The image is too large (over %(limit)s pixels)")
+    TOO_MANY_FRAMES = gettext_lazy(
+        "The animation has too many frames (%(frames)s; at most %(limit)s)"
     )
-    TOO_MUCH_MEMORY = "The image needs too much memory to process"
-    TOO_SLOW = "The image took too long to process"
-    FAILED = "The image could not be processed"
+    TOO_MUCH_ANIMATION = gettext_lazy(
+        "The animation is too large (%(frames)s frames of %(width)s×%(height)s pixels; "
+        "at most %(limit)s pixels in all)"
+    )
+    TOO_MUCH_MEMORY = gettext_lazy("The image needs too much memory to process")
+    TOO_SLOW = gettext_lazy("The image took too long to process")
+    FAILED = gettext_lazy("The image could not be processed")
 
 
 class ImageError(Exception):
     """The bytes are not an image we take; `message` says why, for the person who sent them."""
 
     def __init__(self, message: str):
+        message = str(message)  # a lazy Messages text, translated now (and picklable)
         super().__init__(message)
         self.message = message
 
@@ -163,12 +170,19 @@ def check_size(size: int, limits: Limits | None = None) -> None:
     if size == 0:
         raise ImageError(Messages.EMPTY)
     if size > limits.max_bytes:
-        raise ImageError(Messages.TOO_BIG.format(limit=describe_bytes(limits.max_bytes)))
+        raise ImageError(Messages.TOO_BIG % {"limit": describe_bytes(limits.max_bytes)})
 
 
 def describe_bytes(count: int) -> str:
     megabytes = count / (1024 * 1024)
-    return f"{megabytes:g} MB" if megabytes >= 1 else f"{count} bytes"
+    if megabytes >= 1:
+        return _("%(megabytes)s MB") % {"megabytes": formats.number_format(f"{megabytes:g}")}
+    return ngettext("%(count)s byte", "%(count)s bytes", count) % {"count": count}
+
+
+def _grouped(number: int) -> str:
+    """40,000,000 in English, 40.000.000 in German: the page's digit grouping."""
+    return formats.number_format(number, force_grouping=True)
 
 
 # --- in the child ------------------------------------------------------------------------------
@@ -181,21 +195,25 @@ def open_checked(content: bytes, limits: Limits) -> tuple[Image.Image, ImageInfo
     try:
         width, height = image.size
         if width * height > limits.max_pixels:
-            raise ImageError(Messages.TOO_MANY_PIXELS.format(width=width, height=height))
+            raise ImageError(Messages.TOO_MANY_PIXELS % {"width": width, "height": height})
         if max(width, height) > limits.max_aspect * max(1, min(width, height)):
             raise ImageError(
-                Messages.TOO_NARROW.format(width=width, height=height, limit=limits.max_aspect)
+                Messages.TOO_NARROW % {"width": width, "height": height, "limit": limits.max_aspect}
             )
         # GIF counts its frames by skipping their data; PNG and WebP read it from a header.
         frames = getattr(image, "n_frames", 1)
         if frames > limits.max_frames:
             limit = limits.max_frames
-            raise ImageError(Messages.TOO_MANY_FRAMES.format(frames=frames, limit=limit))
+            raise ImageError(Messages.TOO_MANY_FRAMES % {"frames": frames, "limit": limit})
         if frames * width * height > limits.max_total_pixels:
             raise ImageError(
-                Messages.TOO_MUCH_ANIMATION.format(
-                    frames=frames, width=width, height=height, limit=f"{limits.max_total_pixels:,}"
-                )
+                Messages.TOO_MUCH_ANIMATION
+                % {
+                    "frames": frames,
+                    "width": width,
+                    "height": height,
+                    "limit": _grouped(limits.max_total_pixels),
+                }
             )
     except BaseException:
         image.close()
@@ -239,8 +257,8 @@ class pillow_verdicts:
         if isinstance(error, (Image.DecompressionBombError, Image.DecompressionBombWarning)):
             # Pillow's own guard (configure_pillow) fires while opening, above
             # MAX_IMAGE_PIXELS, before we see the size.
-            limit = f"{min(self.limits.max_pixels, Image.MAX_IMAGE_PIXELS or 2**63):,}"
-            raise ImageError(Messages.TOO_MANY_PIXELS_FOR_PILLOW.format(limit=limit)) from error
+            limit = _grouped(min(self.limits.max_pixels, Image.MAX_IMAGE_PIXELS or 2**63))
+            raise ImageError(Messages.TOO_MANY_PIXELS_FOR_PILLOW % {"limit": limit}) from error
         if isinstance(error, MemoryError):
             raise ImageError(Messages.TOO_MUCH_MEMORY) from error
         if isinstance(error, Exception):
@@ -273,6 +291,9 @@ def run_contained(work: Callable[[], T], *, limits: Limits | None = None) -> T:
     limits = limits or Limits.from_settings()
     started = time.monotonic()
     deadline = started + limits.seconds
+    # The page's catalogue, loaded here if it is not yet, so the child translates its refusals
+    # from memory it inherited (loading it there would count against its ceiling, every time).
+    str(Messages.FAILED)
     read_end, write_end = os.pipe()
     try:
         pid = os.fork()
@@ -313,7 +334,7 @@ def _child(work: Callable[[], object], write_end: int, limits: Limits) -> None:
         except ImageError as error:
             outcome, value = "refused", error.message
         except MemoryError:
-            outcome, value = "refused", Messages.TOO_MUCH_MEMORY
+            outcome, value = "refused", str(Messages.TOO_MUCH_MEMORY)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - start_rss
         payload = pickle.dumps((outcome, value, max(peak, 0)))
         view = memoryview(payload)

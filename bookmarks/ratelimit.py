@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .redis import REDIS_ERRORS, get_redis, rkey
 
@@ -47,6 +49,7 @@ class RateLimited(Exception):
     """Too many attempts; `message` says so and when to come back."""
 
     def __init__(self, message: str, retry_after: int):
+        message = str(message)  # a lazy text the caller gave, translated now
         super().__init__(message)
         self.message = message
         self.retry_after = retry_after
@@ -66,8 +69,9 @@ def limit_for(name: str) -> Limit:
 
 def _wait_words(seconds: int) -> str:
     if seconds < 90:
-        return f"{seconds} seconds"
-    return f"{math.ceil(seconds / 60)} minutes"
+        return ngettext("%(count)s second", "%(count)s seconds", seconds) % {"count": seconds}
+    minutes = math.ceil(seconds / 60)
+    return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
 
 
 # KEYS: counter. ARGV: window. Returns [count, ttl].
@@ -90,8 +94,9 @@ def hit(name: str, key: str, *, message: str | None = None) -> None:
         return
     if int(count) > limit.attempts:
         retry_after = max(int(ttl), 1)
+        wait = _wait_words(retry_after)
         raise RateLimited(
-            message or f"Too many attempts. Please try again in {_wait_words(retry_after)}.",
+            message or _("Too many attempts. Please try again in %(wait)s.") % {"wait": wait},
             retry_after,
         )
 
@@ -127,6 +132,7 @@ class Busy(Exception):
     """Someone (the same person, in another tab) is already doing this."""
 
     def __init__(self, message: str):
+        message = str(message)  # a lazy text the caller gave, translated now
         super().__init__(message)
         self.message = message
 

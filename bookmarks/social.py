@@ -11,16 +11,18 @@ Another app can announce the same way, e.g. a boards app:
 
 from django.db import models
 from django.dispatch import Signal
+from django.utils.translation import pgettext_lazy
 
 
 class Happening(models.TextChoices):
     """What can happen to someone's image or to them; the notification kinds."""
 
-    LIKED = "liked", "liked"
-    COMMENTED = "commented", "commented on"
-    MENTIONED = "mentioned", "mentioned you on"
-    FOLLOWED = "followed", "started following you"
-    SAVED = "saved", "saved"
+    # Labels: what follows the actor's name in a notification ("Ana liked …").
+    LIKED = "liked", pgettext_lazy("notification", "liked")
+    COMMENTED = "commented", pgettext_lazy("notification", "commented on")
+    MENTIONED = "mentioned", pgettext_lazy("notification", "mentioned you on")
+    FOLLOWED = "followed", pgettext_lazy("notification", "started following you")
+    SAVED = "saved", pgettext_lazy("notification", "saved")
 
 
 # sender: a Happening. kwargs: actor (a user), target (the image, or the user followed),
