@@ -8,6 +8,7 @@ from .tokens import EXPIRY_CHOICES
 
 class TokenForm(forms.Form):
     name = forms.CharField(
+        label=gettext_lazy("Name"),
         max_length=60,
         help_text=gettext_lazy("What it is for, e.g. “Browser extension” or “Backup script”."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": gettext_lazy("Browser extension")}),
