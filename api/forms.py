@@ -11,10 +11,15 @@ class TokenForm(forms.Form):
         label=gettext_lazy("Name"),
         max_length=60,
         help_text=gettext_lazy("What it is for, e.g. “Browser extension” or “Backup script”."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "placeholder": gettext_lazy("Browser extension")}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "placeholder": gettext_lazy("Browser extension")}
+        ),
     )
     scope = forms.ChoiceField(
-        choices=Scope.choices, initial=Scope.READ, widget=forms.RadioSelect, label=gettext_lazy("It may")
+        choices=Scope.choices,
+        initial=Scope.READ,
+        widget=forms.RadioSelect,
+        label=gettext_lazy("It may"),
     )
     expires = forms.ChoiceField(
         label=gettext_lazy("Expires"),

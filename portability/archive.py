@@ -88,9 +88,7 @@ def check_entries(archive: zipfile.ZipFile) -> dict[str, Entry]:
                 _("“%(name)s” in the archive is not a plain file.") % {"name": name[:100]}
             )
         if info.flag_bits & 0x1:
-            raise ArchiveRefused(
-                _("The archive is encrypted; export it again without a password.")
-            )
+            raise ArchiveRefused(_("The archive is encrypted; export it again without a password."))
         if info.is_dir():
             if info.file_size:
                 raise ArchiveRefused(

@@ -10,7 +10,9 @@ class ImportForm(forms.Form):
     archive = forms.FileField(
         label=gettext_lazy("Your export (a .zip file)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
-        help_text=gettext_lazy("A ZIP made by “Export your data” on this or another Bookmarks site."),
+        help_text=gettext_lazy(
+            "A ZIP made by “Export your data” on this or another Bookmarks site."
+        ),
         error_messages={
             "required": gettext_lazy("Choose the ZIP file of an export."),
             "empty": gettext_lazy("That file is empty."),

@@ -97,9 +97,7 @@ def import_archive(*, user, archive: IO[bytes]) -> ImportReport:
     try:
         zipped = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-        raise ImportRefused(
-            _("That file is not a ZIP archive (an export of Bookmarks).")
-        ) from None
+        raise ImportRefused(_("That file is not a ZIP archive (an export of Bookmarks).")) from None
     with zipped:
         try:
             entries = check_entries(zipped)
