@@ -1,14 +1,15 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class Scope(models.TextChoices):
     """What a personal access token may do: `read` answers GETs only; `write` also creates,
     changes and deletes (it includes read)."""
 
-    READ = "read", "Read only"
-    WRITE = "write", "Read and write"
+    READ = "read", gettext_lazy("Read only")
+    WRITE = "write", gettext_lazy("Read and write")
 
 
 class Token(models.Model):

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from .models import Scope, Token
 
@@ -40,7 +41,12 @@ def create_token(
         active = active_tokens(user).count()
         if active >= MAX_ACTIVE_TOKENS:
             raise TokenLimit(
-                f"You have {active} tokens; revoke one you no longer use to make another."
+                ngettext(
+                    "You have %(count)s token; revoke one you no longer use to make another.",
+                    "You have %(count)s tokens; revoke one you no longer use to make another.",
+                    active,
+                )
+                % {"count": active}
             )
         secret = PREFIX + secrets.token_urlsafe(32)
         token = Token.objects.create(

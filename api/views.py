@@ -5,6 +5,7 @@ one."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -19,7 +20,7 @@ from .tokens import TokenLimit, create_token, revoke_token
 def token_create(request):
     form = TokenForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The token was not made: please correct the errors below.")
+        messages.error(request, _("The token was not made: please correct the errors below."))
         return render(request, "api/token_form.html", {"form": form}, status=400)
     data = form.cleaned_data
     try:
@@ -49,7 +50,10 @@ def token_revoke(request):
     except Token.DoesNotExist:
         token = None
     if token is None:
-        messages.error(request, "No such token of yours.")
+        messages.error(request, _("No such token of yours."))
     else:
-        messages.success(request, f"The token “{token.name}” was revoked: it no longer works.")
+        messages.success(
+            request,
+            _("The token “%(name)s” was revoked: it no longer works.") % {"name": token.name},
+        )
     return redirect("edit")

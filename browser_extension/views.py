@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from api.models import Scope
@@ -29,8 +30,9 @@ def connect(request):
         return render(request, TEMPLATE, context)
     try:
         hit("extension_connect", str(request.user.pk))
-        name = f"Browser extension ({date_format(timezone.localdate(), 'DATE_FORMAT')})"
-        _, context["token"] = create_token(user=request.user, name=name, scope=Scope.WRITE)
+        today = date_format(timezone.localdate(), "DATE_FORMAT")
+        name = _("Browser extension (%(date)s)") % {"date": today}
+        _token, context["token"] = create_token(user=request.user, name=name, scope=Scope.WRITE)
     except RateLimited as refusal:
         return rate_limited_response(request, refusal)
     except TokenLimit as limit:

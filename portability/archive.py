@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from bookmarks.imaging import describe_bytes
 
@@ -61,7 +62,8 @@ def check_entries(archive: zipfile.ZipFile) -> dict[str, Entry]:
     infos = archive.infolist()
     if len(infos) > MAX_ENTRIES:
         raise ArchiveRefused(
-            f"The archive holds {len(infos):,} files; an export holds at most {MAX_ENTRIES:,}."
+            _("The archive holds %(count)s files; an export holds at most %(most)s.")
+            % {"count": f"{len(infos):,}", "most": f"{MAX_ENTRIES:,}"}
         )
     entries: dict[str, Entry] = {}
     total = 0
@@ -69,52 +71,67 @@ def check_entries(archive: zipfile.ZipFile) -> dict[str, Entry]:
         name = info.filename
         if _unsafe_name(name) or _unsafe_name(info.orig_filename.rstrip("/") or "/"):
             raise ArchiveRefused(
-                f"The archive holds a file named “{name[:100]}”, which points outside the "
-                "archive (“..” or an absolute path): it was not imported."
+                _(
+                    "The archive holds a file named “%(name)s”, which points outside the "
+                    "archive (“..” or an absolute path): it was not imported."
+                )
+                % {"name": name[:100]}
             )
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
             raise ArchiveRefused(
-                f"The archive holds a symbolic link (“{name[:100]}”): it was not imported."
+                _("The archive holds a symbolic link (“%(name)s”): it was not imported.")
+                % {"name": name[:100]}
             )
         if stat.S_IFMT(mode) not in (0, stat.S_IFREG, stat.S_IFDIR):  # 0: no Unix mode
-            raise ArchiveRefused(f"“{name[:100]}” in the archive is not a plain file.")
+            raise ArchiveRefused(
+                _("“%(name)s” in the archive is not a plain file.") % {"name": name[:100]}
+            )
         if info.flag_bits & 0x1:
-            raise ArchiveRefused("The archive is encrypted; export it again without a password.")
+            raise ArchiveRefused(_("The archive is encrypted; export it again without a password."))
         if info.is_dir():
             if info.file_size:
-                raise ArchiveRefused(f"“{name[:100]}” in the archive is not a plain folder.")
+                raise ArchiveRefused(
+                    _("“%(name)s” in the archive is not a plain folder.") % {"name": name[:100]}
+                )
             continue
         if name in entries:
-            raise ArchiveRefused(f"The archive holds “{name[:100]}” twice.")
+            raise ArchiveRefused(_("The archive holds “%(name)s” twice.") % {"name": name[:100]})
         cap = _cap_for(name)
         if info.file_size > cap:
             raise ArchiveRefused(
-                f"“{name[:100]}” in the archive is larger than {describe_bytes(cap)}."
+                _("“%(name)s” in the archive is larger than %(limit)s.")
+                % {"name": name[:100], "limit": describe_bytes(cap)}
             )
         if info.file_size > MAX_RATIO * max(info.compress_size, 1):
             raise ArchiveRefused(
-                f"“{name[:100]}” in the archive unpacks to more than {MAX_RATIO} times its "
-                "packed size: it looks like a ZIP bomb and was not imported."
+                _(
+                    "“%(name)s” in the archive unpacks to more than %(ratio)s times its "
+                    "packed size: it looks like a ZIP bomb and was not imported."
+                )
+                % {"name": name[:100], "ratio": MAX_RATIO}
             )
         total += info.file_size
         if total > settings.IMPORT_MAX_TOTAL_BYTES:
             raise ArchiveRefused(
-                "The archive unpacks to more than "
-                f"{describe_bytes(settings.IMPORT_MAX_TOTAL_BYTES)}; split it into smaller ones."
+                _("The archive unpacks to more than %(limit)s; split it into smaller ones.")
+                % {"limit": describe_bytes(settings.IMPORT_MAX_TOTAL_BYTES)}
             )
         entries[name] = Entry(name=name, size=info.file_size, info=info)
     if MANIFEST_NAME not in entries:
         raise ArchiveRefused(
-            "The archive has no manifest.json: it is not a Bookmarks export "
-            "(make one with “Export your data” on your profile page)."
+            _(
+                "The archive has no manifest.json: it is not a Bookmarks export "
+                "(make one with “Export your data” on your profile page)."
+            )
         )
     stray = [
         n for n in entries if n not in (MANIFEST_NAME, CSV_NAME) and not n.startswith(IMAGES_DIR)
     ]
     if stray:
         raise ArchiveRefused(
-            f"The archive holds “{stray[0][:100]}”, which is not part of an export."
+            _("The archive holds “%(name)s”, which is not part of an export.")
+            % {"name": stray[0][:100]}
         )
     return entries
 
@@ -125,11 +142,16 @@ def read_entry(archive: zipfile.ZipFile, entry: Entry) -> bytes:
         with archive.open(entry.info) as source:
             content = source.read(entry.size + 1)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
-        raise ArchiveRefused(f"“{entry.name[:100]}” in the archive is damaged.") from error
+        raise ArchiveRefused(
+            _("“%(name)s” in the archive is damaged.") % {"name": entry.name[:100]}
+        ) from error
     except NotImplementedError as error:
         raise ArchiveRefused(
-            f"“{entry.name[:100]}” in the archive is packed in a way this site cannot read."
+            _("“%(name)s” in the archive is packed in a way this site cannot read.")
+            % {"name": entry.name[:100]}
         ) from error
     if len(content) != entry.size:
-        raise ArchiveRefused(f"“{entry.name[:100]}” in the archive is damaged.")
+        raise ArchiveRefused(
+            _("“%(name)s” in the archive is damaged.") % {"name": entry.name[:100]}
+        )
     return content

@@ -1,17 +1,21 @@
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bookmarks.imaging import describe_bytes
 
 
 class ImportForm(forms.Form):
     archive = forms.FileField(
-        label="Your export (a .zip file)",
+        label=gettext_lazy("Your export (a .zip file)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".zip,application/zip"}),
-        help_text="A ZIP made by “Export your data” on this or another Bookmarks site.",
+        help_text=gettext_lazy(
+            "A ZIP made by “Export your data” on this or another Bookmarks site."
+        ),
         error_messages={
-            "required": "Choose the ZIP file of an export.",
-            "empty": "That file is empty.",
+            "required": gettext_lazy("Choose the ZIP file of an export."),
+            "empty": gettext_lazy("That file is empty."),
         },
     )
 
@@ -20,7 +24,7 @@ class ImportForm(forms.Form):
         if archive.size > settings.IMPORT_MAX_BYTES:
             limit = describe_bytes(settings.IMPORT_MAX_BYTES)
             raise forms.ValidationError(
-                f"The file is larger than {limit}; import a smaller export."
+                _("The file is larger than %(limit)s; import a smaller export.") % {"limit": limit}
             )
         return archive
 
@@ -30,7 +34,7 @@ class DeleteAccountForm(forms.Form):
     login instead; the view checks that)."""
 
     password = forms.CharField(
-        label="Your password",
+        label=gettext_lazy("Your password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
@@ -44,5 +48,7 @@ class DeleteAccountForm(forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password; your account was not deleted.")
+            raise forms.ValidationError(
+                _("That is not your password; your account was not deleted.")
+            )
         return password

@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from boards.models import MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, Role, Visibility
 from images.tags import MAX_TAGS_PER_IMAGE, normalise_tag
@@ -50,51 +51,59 @@ class ManifestError(Exception):
     """The manifest is not of our schema; the message says where."""
 
 
-def _fail(path: str, what: str) -> ManifestError:
-    return ManifestError(f"manifest.json is not a Bookmarks export: {path} {what}.")
+def _fail(path: str, problem: str, **values) -> ManifestError:
+    """`problem` is a translated sentence about `%(path)s` (and the other `values`)."""
+    return ManifestError(
+        _("manifest.json is not a Bookmarks export: %(problem)s.")
+        % {"problem": problem % {"path": path, **values}}
+    )
 
 
 def _object(value: Any, path: str, keys: set[str]) -> dict:
     if not isinstance(value, dict):
-        raise _fail(path, "must be an object")
+        raise _fail(path, _("%(path)s must be an object"))
     missing, unknown = keys - value.keys(), value.keys() - keys
     if missing:
-        raise _fail(path, f"lacks {', '.join(sorted(missing))}")
+        raise _fail(path, _("%(path)s lacks %(fields)s"), fields=", ".join(sorted(missing)))
     if unknown:
-        raise _fail(path, f"has unknown fields ({', '.join(sorted(unknown)[:5])})")
+        raise _fail(
+            path,
+            _("%(path)s has unknown fields (%(fields)s)"),
+            fields=", ".join(sorted(unknown)[:5]),
+        )
     return value
 
 
 def _list(value: Any, path: str, *, limit: int = 100_000) -> list:
     if not isinstance(value, list):
-        raise _fail(path, "must be a list")
+        raise _fail(path, _("%(path)s must be a list"))
     if len(value) > limit:
-        raise _fail(path, f"has more than {limit} items")
+        raise _fail(path, _("%(path)s has more than %(limit)s items"), limit=limit)
     return value
 
 
 def _text(value: Any, path: str, *, limit: int, required: bool = False) -> str:
     if not isinstance(value, str):
-        raise _fail(path, "must be text")
+        raise _fail(path, _("%(path)s must be text"))
     if len(value) > limit:
-        raise _fail(path, f"is longer than {limit} characters")
+        raise _fail(path, _("%(path)s is longer than %(limit)s characters"), limit=limit)
     if required and not value.strip():
-        raise _fail(path, "is empty")
+        raise _fail(path, _("%(path)s is empty"))
     if "\x00" in value:
-        raise _fail(path, "holds a null character")
+        raise _fail(path, _("%(path)s holds a null character"))
     return value
 
 
 def _bool(value: Any, path: str) -> bool:
     if not isinstance(value, bool):
-        raise _fail(path, "must be true or false")
+        raise _fail(path, _("%(path)s must be true or false"))
     return value
 
 
 def _url(value: Any, path: str) -> str:
     url = _text(value, path, limit=MAX_URL)
     if url and not url.lower().startswith(("http://", "https://")):
-        raise _fail(path, "must start with http:// or https://")
+        raise _fail(path, _("%(path)s must start with http:// or https://"))
     return url
 
 
@@ -103,22 +112,22 @@ def _date(value: Any, path: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise _fail(path, "is not a date and time (ISO 8601)") from None
+        raise _fail(path, _("%(path)s is not a date and time (ISO 8601)")) from None
     if moment.tzinfo is None:
-        raise _fail(path, "lacks its time zone")
+        raise _fail(path, _("%(path)s lacks its time zone"))
     return moment
 
 
 def _choice(value: Any, path: str, choices) -> str:
     if value not in list(choices):
-        raise _fail(path, f"must be one of {', '.join(choices)}")
+        raise _fail(path, _("%(path)s must be one of %(choices)s"), choices=", ".join(choices))
     return value
 
 
 def _file(value: Any, path: str) -> str:
     name = _text(value, path, limit=300, required=True)
     if not _FILE.match(name):
-        raise _fail(path, "must be a file under images/")
+        raise _fail(path, _("%(path)s must be a file under images/"))
     return name
 
 
@@ -138,10 +147,10 @@ def _image(value: Any, path: str) -> None:
     _object(value, path, keys | {"page_url", "private", "created"})
     _file(value["file"], f"{path}.file")
     if not isinstance(value["sha256"], str) or not _SHA256.match(value["sha256"]):
-        raise _fail(f"{path}.sha256", "must be 64 lower-case hexadecimal digits")
+        raise _fail(f"{path}.sha256", _("%(path)s must be 64 lower-case hexadecimal digits"))
     size = value["size"]
     if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
-        raise _fail(f"{path}.size", "must be a positive whole number")
+        raise _fail(f"{path}.size", _("%(path)s must be a positive whole number"))
     _text(value["title"], f"{path}.title", limit=MAX_TITLE, required=True)
     _text(value["description"], f"{path}.description", limit=MAX_DESCRIPTION)
     _text(value["alt_text"], f"{path}.alt_text", limit=MAX_ALT)
@@ -150,9 +159,11 @@ def _image(value: Any, path: str) -> None:
         tag_path = f"{path}.tags[{n}]"
         try:
             if normalise_tag(_text(tag, tag_path, limit=100)) != tag:
-                raise _fail(tag_path, "is not a tag as Bookmarks writes them")
+                raise _fail(tag_path, _("%(path)s is not a tag as Bookmarks writes them"))
         except ValidationError as error:
-            raise _fail(tag_path, f"is not a tag ({error.messages[0]})") from None
+            raise _fail(
+                tag_path, _("%(path)s is not a tag (%(reason)s)"), reason=error.messages[0]
+            ) from None
     _url(value["url"], f"{path}.url")
     _url(value["page_url"], f"{path}.page_url")
     _bool(value["private"], f"{path}.private")
@@ -179,11 +190,15 @@ def _board(value: Any, path: str) -> None:
 def check_manifest(data: Any) -> dict:
     """`data` (parsed JSON) if it is a manifest of our schema; else ManifestError."""
     keys = {"format", "version", "exported_at", "account", "images", "boards", "likes"}
-    _object(data, "the top level", keys | {"follows", "blocked"})
+    _object(data, _("the top level"), keys | {"follows", "blocked"})
     if data["format"] != FORMAT:
-        raise _fail("format", f"must be “{FORMAT}”")
+        raise _fail("format", _("%(path)s must be “%(format)s”"), format=FORMAT)
     if data["version"] != VERSION or isinstance(data["version"], bool):
-        raise _fail("version", f"must be {VERSION} (this site reads version {VERSION})")
+        raise _fail(
+            "version",
+            _("%(path)s must be %(version)s (this site reads version %(version)s)"),
+            version=VERSION,
+        )
     _date(data["exported_at"], "exported_at")
     account = _object(data["account"], "account", {"username", "private_by_default"})
     _text(account["username"], "account.username", limit=MAX_USERNAME, required=True)
@@ -192,7 +207,7 @@ def check_manifest(data: Any) -> dict:
     for n, image in enumerate(_list(data["images"], "images")):
         _image(image, f"images[{n}]")
         if image["file"] in files:
-            raise _fail(f"images[{n}].file", "names a file another image has")
+            raise _fail(f"images[{n}].file", _("%(path)s names a file another image has"))
         files.add(image["file"])
     for n, board in enumerate(_list(data["boards"], "boards")):
         _board(board, f"boards[{n}]")
@@ -206,5 +221,9 @@ def check_manifest(data: Any) -> dict:
     ]:
         for ref in refs:
             if "file" in ref and ref["file"] not in files:
-                raise _fail(where, f"names {ref['file']}, which is not one of the images")
+                raise _fail(
+                    where,
+                    _("%(path)s names %(file)s, which is not one of the images"),
+                    file=ref["file"],
+                )
     return data

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.db.models.functions import Lower
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from account.models import Contact, Profile, User
@@ -96,7 +97,7 @@ def import_archive(*, user, archive: IO[bytes]) -> ImportReport:
     try:
         zipped = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-        raise ImportRefused("That file is not a ZIP archive (an export of Bookmarks).") from None
+        raise ImportRefused(_("That file is not a ZIP archive (an export of Bookmarks).")) from None
     with zipped:
         try:
             entries = check_entries(zipped)
@@ -121,16 +122,19 @@ def _manifest(zipped: zipfile.ZipFile, entries: dict[str, Entry]) -> dict:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise ManifestError(
-            "manifest.json is not valid JSON: the archive was not imported."
+            _("manifest.json is not valid JSON: the archive was not imported.")
         ) from None
     check_manifest(data)
     for record in data["images"]:
         if record["file"] not in entries:
             raise ManifestError(
-                f"manifest.json names {record['file']}, which is not in the archive."
+                _("manifest.json names %(file)s, which is not in the archive.")
+                % {"file": record["file"]}
             )
         if entries[record["file"]].size != record["size"]:
-            raise ManifestError(f"{record['file']} is not the size manifest.json says.")
+            raise ManifestError(
+                _("%(file)s is not the size manifest.json says.") % {"file": record["file"]}
+            )
     return data
 
 
@@ -174,13 +178,17 @@ def _store_files(user, zipped, entries, manifest: dict, plan: _Plan) -> None:
         content = read_entry(zipped, entries[file])
         if hashlib.sha256(content).hexdigest() != sha:
             raise ArchiveRefused(
-                f"{file} is not the file manifest.json describes (its SHA-256 differs)."
+                _("%(file)s is not the file manifest.json describes (its SHA-256 differs).")
+                % {"file": file}
             )
         try:
             info = validate_image(content)  # the gate every upload passes
             rendered = render_thumbnails(content, THUMBNAIL_ALIASES)
         except ImageError as error:
-            raise ArchiveRefused(f"{file}: {error.message}. Nothing was imported.") from None
+            raise ArchiveRefused(
+                _("%(file)s: %(reason)s. Nothing was imported.")
+                % {"file": file, "reason": error.message}
+            ) from None
         stem = slugify(record["title"])[:40].strip("-") or "image"
         day = datetime.fromisoformat(record["created"])
         if record["private"]:  # under private/: S3 keeps it private and signs its URL
@@ -282,7 +290,10 @@ def _restore_boards(user, boards: list[dict], ids, others, report: ImportReport)
                     owner=user, name=record["name"], description=record["description"]
                 )
             except BoardError as error:
-                raise ArchiveRefused(f"Board “{record['name'][:100]}”: {error}") from None
+                raise ArchiveRefused(
+                    _("Board “%(name)s”: %(reason)s")
+                    % {"name": record["name"][:100], "reason": error}
+                ) from None
             board.visibility = record["visibility"]
             board.created = datetime.fromisoformat(record["created"])
             board.updated = datetime.fromisoformat(record["updated"])

@@ -11,6 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from account.services import delete_account
@@ -22,7 +24,7 @@ from .export import export_data, export_filename, stream_export
 from .forms import DeleteAccountForm, ImportForm
 from .services import ImportRefused, import_archive
 
-BUSY_IMPORTING = "An import of yours is already running. Wait until it is done."
+BUSY_IMPORTING = gettext_lazy("An import of yours is already running. Wait until it is done.")
 
 
 @require_POST
@@ -64,7 +66,8 @@ def import_archive_view(request):
 
 
 def _reauth(request, *, purpose: str, next_url: str):
-    """The page asking a person without a password to log in again with a provider."""
+    """The page asking a person without a password to log in again with a provider; `purpose`
+    is the page's whole request ("Your account has no password, so before you …")."""
     connected = [
         a for a in connected_accounts(request.user) if a.association and a.provider.configured
     ]
@@ -80,7 +83,11 @@ def _needs_reauth(request) -> bool:
 @login_required
 def delete_account_view(request):
     if _needs_reauth(request):
-        return _reauth(request, purpose="delete your account", next_url=request.path)
+        purpose = _(
+            "Your account has no password, so before you delete your account, please log in "
+            "again with an account you connected."
+        )
+        return _reauth(request, purpose=purpose, next_url=request.path)
     form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST":
         try:
@@ -103,15 +110,19 @@ def deleted(request):
 def password_set(request):
     user = request.user
     if user.has_usable_password():
-        messages.info(request, "Your account has a password already: change it here.")
+        messages.info(request, _("Your account has a password already: change it here."))
         return redirect("password_change")
     if _needs_reauth(request):
-        return _reauth(request, purpose="set a password", next_url=request.path)
+        purpose = _(
+            "Your account has no password, so before you set a password, please log in again "
+            "with an account you connected."
+        )
+        return _reauth(request, purpose=purpose, next_url=request.path)
     form = SetPasswordForm(user, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, user)  # this session stays logged in
-        messages.success(request, "Your password is set: you can now log in with it too.")
+        messages.success(request, _("Your password is set: you can now log in with it too."))
         return redirect("edit")
     status = 400 if request.method == "POST" else 200
     return render(request, "portability/password_set.html", {"form": form}, status=status)

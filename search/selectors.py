@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from boards.models import Board, BoardEntry
 from boards.selectors import visible_boards
@@ -178,7 +179,7 @@ def suggest(text: str, *, viewer=None) -> dict[str, list[dict[str, str]]]:
     for word in words:
         boards_found = boards_found.filter(name__icontains=word)
     boards = [
-        Suggestion(b.name, b.get_absolute_url(), "by " + b.owner.display_name)
+        Suggestion(b.name, b.get_absolute_url(), _("by %(name)s") % {"name": b.owner.display_name})
         for b in boards_found.order_by("-updated", "-id")[:SUGGESTIONS_EACH]
     ]
     return {

@@ -1,6 +1,7 @@
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from . import selectors
 from .query import Sort, parse
@@ -30,7 +31,11 @@ def search(request):
         "q": raw,
         "kind": kind,
         "sort": sort,
-        "sorts": (("relevance", "Best match"), ("newest", "Newest"), ("likes", "Most liked")),
+        "sorts": (
+            ("relevance", _("Best match")),
+            ("newest", _("Newest")),
+            ("likes", _("Most liked")),
+        ),
         "page": page,
         "past_the_end": page is None,
         "keep_query": urlencode({k: v for k, v in keep.items() if v}),

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext as _
 
 from images.models import Image
 
@@ -27,5 +28,5 @@ class ConfirmPhotoForm(forms.ModelForm):
     def clean_description(self):
         description = self.cleaned_data.get("description", "")
         if len(description) > 5000:
-            raise forms.ValidationError("Keep the description under 5000 characters.")
+            raise forms.ValidationError(_("Keep the description under 5000 characters."))
         return description

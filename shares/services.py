@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from bookmarks.imaging import check_size, validate_image
 from images.models import Image
@@ -66,7 +67,7 @@ def shared_link(*, title: str, text: str, url: str) -> SharedLink:
     """The link in a share, or NothingShared when there is none."""
     address, rest = find_address(url, text)
     if not address:
-        raise NothingShared("Nothing to bookmark: share a page's address or a photo.")
+        raise NothingShared(_("Nothing to bookmark: share a page's address or a photo."))
     return SharedLink(
         url=address, title=_clean(title, MAX_TITLE), description=rest[:MAX_DESCRIPTION]
     )

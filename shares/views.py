@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -32,7 +34,7 @@ from .models import SharedPhoto
 SESSION_KEY = "shared_photos"  # tokens of the photos this session staged while logged out
 ACCEPTED = ["image/jpeg", "image/png", "image/gif", "image/webp"]
 SW = "shares/sw.js"
-BUSY = "Your previous image is still being saved. Try again in a moment."
+BUSY = gettext_lazy("Your previous image is still being saved. Try again in a moment.")
 
 
 @require_safe
@@ -99,7 +101,7 @@ def offline(request):
 def share_target(request):
     form = ShareTargetForm(request.POST)
     if not form.is_valid():
-        return _nothing(request, "What was shared is too long to keep.")
+        return _nothing(request, _("What was shared is too long to keep."))
     fields = form.cleaned_data
     files = [f for f in request.FILES.getlist("image") if f.size]
     if not files:
@@ -117,7 +119,8 @@ def share_target(request):
     except RateLimited as refusal:
         return rate_limited_response(request, refusal)
     except ImageError as error:
-        return _nothing(request, f"That photo cannot be bookmarked: {error.message}.")
+        reason = {"reason": error.message}
+        return _nothing(request, _("That photo cannot be bookmarked: %(reason)s.") % reason)
     confirm = reverse("shares:confirm", args=[photo.token])
     if user is None:
         request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-9:], photo.token]
@@ -164,7 +167,7 @@ def confirm(request, token: str):
         form.add_error(None, str(error))
         return _confirm_page(request, photo, form, status=503)
     hooks.image_bookmarked.send(sender=Image, request=request, image=image)
-    messages.success(request, "Image bookmarked.")
+    messages.success(request, _("Image bookmarked."))
     return redirect(image)
 
 
