@@ -16,6 +16,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Notification, Preferences
 from .selectors import _line
@@ -69,7 +70,7 @@ def send_digests(*, now=None, base_url: str = "") -> int:
             )
             context = {"user": prefs.user, "lines": lines, "unsubscribe": link, "base": base_url}
             send_mail(
-                "Your Bookmarks digest",
+                _("Your Bookmarks digest"),
                 render_to_string("notifications/digest_email.txt", context),
                 None,
                 [prefs.user.email],
