@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .models import MAX_DESCRIPTION_LENGTH, MAX_NAME_LENGTH, Role
 
@@ -7,16 +8,17 @@ MAX_POSITION = 2**31 - 1
 
 
 class BoardForm(forms.Form):
-    name = forms.CharField(max_length=MAX_NAME_LENGTH)
+    name = forms.CharField(max_length=MAX_NAME_LENGTH, label=_("Name"))
     description = forms.CharField(
+        label=_("Description"),
         max_length=MAX_DESCRIPTION_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     secret = forms.BooleanField(
         required=False,
-        label="Secret",
-        help_text="Only you and the people you add below see it; saving to it tells nobody.",
+        label=_("Secret"),
+        help_text=_("Only you and the people you add below see it; saving to it tells nobody."),
     )
 
 
@@ -33,7 +35,7 @@ class SaveForm(forms.Form):
     def clean(self):
         data = super().clean()
         if not self.errors and data.get("board") is None and not data.get("new_board"):
-            raise forms.ValidationError("Choose a board, or name a new one.")
+            raise forms.ValidationError(_("Choose a board, or name a new one."))
         return data
 
 
@@ -74,9 +76,9 @@ class MemberForm(forms.Form):
         if self.errors:
             return data
         if data["action"] == "add" and not data.get("username"):
-            raise forms.ValidationError("Give the username of the person to add.")
+            raise forms.ValidationError(_("Give the username of the person to add."))
         if data["action"] != "add" and not data.get("user"):
-            raise forms.ValidationError("Choose a collaborator.")
+            raise forms.ValidationError(_("Choose a collaborator."))
         if data["action"] in ("add", "role") and not data.get("role"):
-            raise forms.ValidationError("Choose Viewer or Editor.")
+            raise forms.ValidationError(_("Choose Viewer or Editor."))
         return data

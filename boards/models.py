@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bookmarks.thumbnails import Thumbnail
 from images.models import Image
@@ -26,16 +27,16 @@ class Visibility(models.TextChoices):
     """Who may see a board: everyone, or (secret) its owner and collaborators only. Selectors
     filter on this in one place (selectors.visible_boards)."""
 
-    PUBLIC = "public", "Public"
-    SECRET = "secret", "Secret"
+    PUBLIC = "public", _("Public")
+    SECRET = "secret", _("Secret")
 
 
 class Role(models.TextChoices):
     """A collaborator's rights on someone else's board: viewers see it (even when secret);
     editors also add, remove and reorder entries. Only the owner changes the board itself."""
 
-    VIEWER = "viewer", "Viewer"
-    EDITOR = "editor", "Editor"
+    VIEWER = "viewer", _("Viewer")
+    EDITOR = "editor", _("Editor")
 
 
 class Board(models.Model):

@@ -9,6 +9,8 @@ from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from actions.services import create_action, set_actions_public
 from bookmarks import privacy
@@ -42,21 +44,39 @@ class NotAllowed(BoardError):
 def clean_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise BoardError("Give the board a name.")
+        raise BoardError(_("Give the board a name."))
     if len(name) > MAX_NAME_LENGTH:
-        raise BoardError(f"Keep the board's name to {MAX_NAME_LENGTH} characters at most.")
+        raise BoardError(
+            ngettext(
+                "Keep the board's name to %(count)s character at most.",
+                "Keep the board's name to %(count)s characters at most.",
+                MAX_NAME_LENGTH,
+            )
+            % {"count": MAX_NAME_LENGTH}
+        )
     if any(ord(char) < 32 or ord(char) == 127 for char in name):
-        raise BoardError("The board's name cannot hold control characters.")
+        raise BoardError(_("The board's name cannot hold control characters."))
     return name
 
 
 def clean_description(description: str) -> str:
     description = (description or "").strip()
     if len(description) > MAX_DESCRIPTION_LENGTH:
-        raise BoardError(f"Keep the description under {MAX_DESCRIPTION_LENGTH} characters.")
+        raise BoardError(
+            ngettext(
+                "Keep the description under %(count)s character.",
+                "Keep the description under %(count)s characters.",
+                MAX_DESCRIPTION_LENGTH,
+            )
+            % {"count": MAX_DESCRIPTION_LENGTH}
+        )
     if "\x00" in description:
-        raise BoardError("The description cannot hold null characters.")
+        raise BoardError(_("The description cannot hold null characters."))
     return description
+
+
+def _taken(name: str) -> str:
+    return _("You already have a board called “%(name)s”.") % {"name": name}
 
 
 def _name_taken(owner, name: str, *, exclude_id: int | None = None) -> bool:
@@ -83,7 +103,7 @@ def create_board(*, owner, name: str, description: str = "", secret: bool = Fals
     Raises BoardError for an empty, long or (in any case) taken name."""
     name, description = clean_name(name), clean_description(description)
     if _name_taken(owner, name):
-        raise BoardError(f"You already have a board called “{name}”.")
+        raise BoardError(_taken(name))
     visibility = Visibility.SECRET if secret else Visibility.PUBLIC
     board = Board(owner=owner, name=name, description=description, visibility=visibility)
     board.slug = _free_slug(owner, name)
@@ -91,7 +111,7 @@ def create_board(*, owner, name: str, description: str = "", secret: bool = Fals
         with transaction.atomic():
             board.save()
     except IntegrityError as error:  # the same name created a moment ago
-        raise BoardError(f"You already have a board called “{name}”.") from error
+        raise BoardError(_taken(name)) from error
     return board
 
 
@@ -106,7 +126,7 @@ def update_board(
     if secret is not None:
         board.visibility = Visibility.SECRET if secret else Visibility.PUBLIC
     if _name_taken(board.owner, name, exclude_id=board.pk):
-        raise BoardError(f"You already have a board called “{name}”.")
+        raise BoardError(_taken(name))
     if name != board.name:
         board.slug = _free_slug(board.owner, name, exclude_id=board.pk)
     board.name, board.description, board.updated = name, description, timezone.now()
@@ -116,7 +136,7 @@ def update_board(
             if board.is_secret != was_secret:
                 _show_board_actions(board)
     except IntegrityError as error:
-        raise BoardError(f"You already have a board called “{name}”.") from error
+        raise BoardError(_taken(name)) from error
     return board
 
 
@@ -138,7 +158,7 @@ def _editable_board(user, board_id: int) -> Board:
     no role on it (as for none); NotAllowed when they only view it."""
     board = Board.objects.select_for_update().filter(pk=board_id).first()
     if board is None:
-        raise BoardError("No such board of yours.")
+        raise BoardError(_("No such board of yours."))
     if board.owner_id == user.pk:
         return board
     role = BoardMember.objects.filter(board=board, user=user.pk).values_list("role", flat=True)
@@ -146,8 +166,8 @@ def _editable_board(user, board_id: int) -> Board:
     if role == Role.EDITOR:
         return board
     if role == Role.VIEWER:
-        raise NotAllowed("You can only look at this board: ask its owner to make you an editor.")
-    raise BoardError("No such board of yours.")
+        raise NotAllowed(_("You can only look at this board: ask its owner to make you an editor."))
+    raise BoardError(_("No such board of yours."))
 
 
 def save_to_board(
@@ -163,9 +183,9 @@ def save_to_board(
         image = Image.objects.visible_to(user).filter(pk=image_id).values("user_id", "private")
         found = image.first()
         if found is None:
-            raise BoardError("No such image.")
+            raise BoardError(_("No such image."))
         if privacy.blocks(found["user_id"], user.pk):
-            raise BoardError("You cannot save this person's images.")
+            raise BoardError(_("You cannot save this person's images."))
         if board_id is None:
             board = create_board(owner=user, name=new_board_name)
             board = Board.objects.select_for_update().get(pk=board.pk)
@@ -193,9 +213,9 @@ def remove_from_board(*, user, image_id: int, board_id: int) -> tuple[Board, int
     entries left)."""
     with transaction.atomic():
         board = _editable_board(user, board_id)
-        deleted, _ = BoardEntry.objects.filter(board=board, image_id=image_id).delete()
+        deleted, _by_model = BoardEntry.objects.filter(board=board, image_id=image_id).delete()
         if not deleted:
-            raise BoardError("That image is not on this board.")
+            raise BoardError(_("That image is not on this board."))
         if board.cover_id == image_id:
             reset_covers([board.pk])
         return board, BoardEntry.objects.filter(board=board).count()
@@ -214,7 +234,7 @@ def reset_covers(board_ids: list[int]) -> None:
 def choose_cover(*, board: Board, image_id: int) -> Board:
     """Make one of the board's images its cover."""
     if not BoardEntry.objects.filter(board=board, image_id=image_id).exists():
-        raise BoardError("That image is not on this board.")
+        raise BoardError(_("That image is not on this board."))
     board.cover_id, board.cover_chosen = image_id, True
     board.save(update_fields=["cover", "cover_chosen"])
     return board
@@ -231,9 +251,9 @@ def move_entry(*, board: Board, image_id: int, position: int) -> int:
         count = entries.count()
         entry = entries.filter(image_id=image_id).first()
         if entry is None:
-            raise BoardError("That image is not on this board.")
+            raise BoardError(_("That image is not on this board."))
         if not 0 <= position < count:
-            raise BoardError(f"Choose a position from 0 to {count - 1}.")
+            raise BoardError(_("Choose a position from 0 to %(last)s.") % {"last": count - 1})
         others = entries.exclude(pk=entry.pk).order_by("position", "id")
         start = max(position - 1, 0)
         around = list(others.values_list("position", flat=True)[start : position + 1])
@@ -284,16 +304,16 @@ def add_member(*, board: Board, username: str, role: str) -> BoardMember:
     from django.contrib.auth import get_user_model
 
     if role not in Role.values:
-        raise BoardError("Choose Viewer or Editor.")
+        raise BoardError(_("Choose Viewer or Editor."))
     username = (username or "").strip().lstrip("@")
     person = get_user_model().objects.filter(username=username, is_active=True).first()
     if person is None:
-        raise BoardError(f"There is nobody called “{username[:150]}” here.")
+        raise BoardError(_("There is nobody called “%(name)s” here.") % {"name": username[:150]})
     if person.pk == board.owner_id:
-        raise BoardError("You own this board already.")
+        raise BoardError(_("You own this board already."))
     if privacy.blocked_either_way(board.owner_id, person.pk):
-        raise BoardError(f"You cannot add {person.username} to your boards.")
-    member, _ = BoardMember.objects.update_or_create(
+        raise BoardError(_("You cannot add %(name)s to your boards.") % {"name": person.username})
+    member, _created = BoardMember.objects.update_or_create(
         board=board, user=person, defaults={"role": role}
     )
     return member
@@ -301,19 +321,19 @@ def add_member(*, board: Board, username: str, role: str) -> BoardMember:
 
 def set_member_role(*, board: Board, user_id: int, role: str) -> BoardMember:
     if role not in Role.values:
-        raise BoardError("Choose Viewer or Editor.")
+        raise BoardError(_("Choose Viewer or Editor."))
     member = BoardMember.objects.filter(board=board, user_id=user_id).first()
     if member is None:
-        raise BoardError("That person is not a collaborator on this board.")
+        raise BoardError(_("That person is not a collaborator on this board."))
     member.role = role
     member.save(update_fields=["role"])
     return member
 
 
 def remove_member(*, board: Board, user_id: int) -> None:
-    deleted, _ = BoardMember.objects.filter(board=board, user_id=user_id).delete()
+    deleted, _by_model = BoardMember.objects.filter(board=board, user_id=user_id).delete()
     if not deleted:
-        raise BoardError("That person is not a collaborator on this board.")
+        raise BoardError(_("That person is not a collaborator on this board."))
 
 
 # --- Share links ------------------------------------------------------------------------------

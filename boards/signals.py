@@ -4,6 +4,7 @@ board chosen on the bookmark form (images.hooks.image_bookmarked)."""
 
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
 
 from actions.services import delete_actions_for
 from bookmarks.deletion import DeletionBatch, batch_for, close_batch
@@ -49,11 +50,14 @@ def image_bookmarked(sender, request, image, **kwargs):
         return
     try:
         board_id = int(board_id) if board_id.strip() else None
-        board, _, _ = save_to_board(
+        board, _count, _added = save_to_board(
             user=request.user, image_id=image.pk, board_id=board_id, new_board_name=new_name
         )
     except (ValueError, OverflowError, BoardError) as error:
-        reason = str(error) if isinstance(error, BoardError) else "No such board of yours."
-        messages.warning(request, f"The image was bookmarked but not saved to a board: {reason}")
+        reason = str(error) if isinstance(error, BoardError) else _("No such board of yours.")
+        messages.warning(
+            request,
+            _("The image was bookmarked but not saved to a board: %(reason)s") % {"reason": reason},
+        )
     else:
-        messages.success(request, f"Saved to your board “{board.name}”.")
+        messages.success(request, _("Saved to your board “%(name)s”.") % {"name": board.name})

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bookmarks.http import Forbidden, Refused, post_endpoint, wants_json
@@ -30,7 +31,7 @@ def _editable_or_404(request, username: str, slug: str) -> Board:
     without a role on it, Forbidden (403) for a viewer."""
     board, role = _board_and_role(request, username, slug)
     if role not in (selectors.OWNER, Role.EDITOR):
-        raise Forbidden("You can only look at this board: ask its owner to make you an editor.")
+        raise Forbidden(_("You can only look at this board: ask its owner to make you an editor."))
     return board
 
 
@@ -39,7 +40,7 @@ def _owner_only(request, username: str, slug: str) -> Board:
     for its collaborators (only the owner changes the board)."""
     board, role = _board_and_role(request, username, slug)
     if role != selectors.OWNER:
-        raise Forbidden("Only the board's owner can change that.")
+        raise Forbidden(_("Only the board's owner can change that."))
     return board
 
 
@@ -77,7 +78,7 @@ def _guarded(view):
 def board_new(request):
     def create(data):
         board = services.create_board(owner=request.user, **data)
-        messages.success(request, f"Board “{board.name}” created.")
+        messages.success(request, _("Board “%(name)s” created.") % {"name": board.name})
         return redirect(board)
 
     form = BoardForm(request.POST or None)
@@ -111,7 +112,7 @@ def board_edit(request, username, slug):
 
     def save(data):
         services.update_board(board=board, **data)
-        messages.success(request, "Board saved.")
+        messages.success(request, _("Board saved."))
         return redirect(board)
 
     initial = {"name": board.name, "description": board.description, "secret": board.is_secret}
@@ -138,21 +139,26 @@ def board_members(request, username, slug):
         data = form.cleaned_data
         if data["action"] == "add":
             member = services.add_member(board=board, username=data["username"], role=data["role"])
-            messages.success(request, f"{member.user.username} can now {_can(member.role)}.")
+            messages.success(request, _can(member))
         elif data["action"] == "role":
             member = services.set_member_role(board=board, user_id=data["user"], role=data["role"])
-            messages.success(request, f"{member.user.username} can now {_can(member.role)}.")
+            messages.success(request, _can(member))
         else:
             services.remove_member(board=board, user_id=data["user"])
-            messages.success(request, "Collaborator removed.")
+            messages.success(request, _("Collaborator removed."))
     except services.BoardError as error:
         context = {"message": str(error), "back": _edit_url(board)}
         return render(request, "shared/refused.html", context, status=400)
     return redirect(_edit_url(board) + "#collaborators")
 
 
-def _can(role: str) -> str:
-    return "add, remove and reorder images" if role == Role.EDITOR else "see this board"
+def _can(member) -> str:
+    """What the collaborator may now do, as the owner's message says it."""
+    if member.role == Role.EDITOR:
+        text = _("%(name)s can now add, remove and reorder images.")
+    else:
+        text = _("%(name)s can now see this board.")
+    return text % {"name": member.user.username}
 
 
 def _edit_url(board: Board) -> str:
@@ -169,12 +175,12 @@ def board_share(request, username, slug):
     if request.POST.get("revoke") == "1":
         services.revoke_share_link(board=board)
         url = ""
-        messages.success(request, "The share link was revoked: it no longer opens the board.")
+        messages.success(request, _("The share link was revoked: it no longer opens the board."))
     else:
         token = services.create_share_link(board=board)
         url = request.build_absolute_uri(reverse_shared(token))
         request.session[_share_key(board)] = url
-        messages.success(request, "Share link created. Anyone with it can see this board.")
+        messages.success(request, _("Share link created. Anyone with it can see this board."))
     if wants_json(request):
         return JsonResponse({"status": "ok", "url": url})
     return redirect(_edit_url(board) + "#sharing")
@@ -209,7 +215,8 @@ def board_delete(request, username, slug):
     board = _owner_only(request, username, slug)
     if request.method == "POST":
         services.delete_board(board=board)
-        messages.success(request, f"Board “{board.name}” deleted. Its images were kept.")
+        deleted = _("Board “%(name)s” deleted. Its images were kept.") % {"name": board.name}
+        messages.success(request, deleted)
         return redirect("user_boards", request.user.username)
     return render(request, "boards/delete.html", {"section": "people", "board": board})
 
@@ -223,7 +230,7 @@ def _refuse(error: services.BoardError):
 @post_endpoint(SaveForm)
 def board_save(request, data):
     try:
-        board, count, _ = services.save_to_board(
+        board, count, _added = services.save_to_board(
             user=request.user,
             image_id=data["image"],
             board_id=data["board"],

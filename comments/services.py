@@ -1,5 +1,8 @@
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from actions.models import Verb
 from actions.services import create_action
@@ -17,14 +20,22 @@ def clean_body(body: str) -> tuple[str, list]:
     """The body to store and the people it mentions; Refused with the reason otherwise."""
     body = text.normalize(body)
     if not body:
-        raise Refused("Write something first: the comment is empty.")
+        raise Refused(_("Write something first: the comment is empty."))
     if text.visible_length(body) > MAX_LENGTH:
-        raise Refused(f"Keep comments to {MAX_LENGTH:,} characters.")
+        limit = number_format(MAX_LENGTH, force_grouping=True)
+        raise Refused(
+            ngettext(
+                "Keep comments to %(count)s character.",
+                "Keep comments to %(count)s characters.",
+                MAX_LENGTH,
+            )
+            % {"count": limit}
+        )
     names = text.mentioned_names(body)
     people = people_named(names)
     missing = sorted(names - people.keys())
     if missing:
-        raise Refused(f"Nobody here is called @{missing[0]}.")
+        raise Refused(_("Nobody here is called @%(name)s.") % {"name": missing[0]})
     return body, list(people.values())
 
 
@@ -34,7 +45,7 @@ def add_comment(*, author, image: Image, body: str) -> Comment:
     long or mis-addressed body, or when the image's owner blocked the author."""
     body, mentioned = clean_body(body)
     if privacy.blocks(image.user_id, author.pk):
-        raise Refused("You cannot comment on this image.")
+        raise Refused(_("You cannot comment on this image."))
     with transaction.atomic():
         comment = Comment.objects.create(image=image, author=author, body=body)
         create_action(author, Verb.COMMENTED, image, public=not image.private)
@@ -48,8 +59,8 @@ def add_comment(*, author, image: Image, body: str) -> Comment:
 def edit_comment(*, comment: Comment, body: str) -> Comment:
     """Change the text within the edit window (15 minutes); Refused after it."""
     if timezone.now() >= comment.editable_until():
-        raise Refused("Comments can be edited for 15 minutes only; this one no longer can.")
-    comment.body, _ = clean_body(body)
+        raise Refused(_("Comments can be edited for 15 minutes only; this one no longer can."))
+    comment.body, _mentioned = clean_body(body)
     comment.edited = timezone.now()
     comment.save(update_fields=["body", "edited"])
     return comment

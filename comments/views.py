@@ -1,6 +1,7 @@
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy
 
 from bookmarks.http import post_endpoint
 from bookmarks.ratelimit import hit
@@ -9,7 +10,7 @@ from . import selectors, services
 from .forms import CommentEditForm, CommentForm, NoFields
 from .models import Comment
 
-TOO_FAST = "You are commenting very fast. Please wait a minute, then try again."
+TOO_FAST = gettext_lazy("You are commenting very fast. Please wait a minute, then try again.")
 
 
 def _visible_image(image_id, user):

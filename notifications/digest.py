@@ -16,6 +16,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from account.language import language_of
 
@@ -81,7 +82,7 @@ def _send_digest(user, rows, base_url: str) -> int:
         link = base_url + reverse("notifications:unsubscribe", args=[unsubscribe_token(user.pk)])
         context = {"user": user, "lines": lines, "unsubscribe": link, "base": base_url}
         send_mail(
-            "Your Bookmarks digest",
+            _("Your Bookmarks digest"),
             render_to_string("notifications/digest_email.txt", context),
             None,
             [user.email],

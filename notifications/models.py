@@ -3,6 +3,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bookmarks.social import Happening
 
@@ -73,12 +74,12 @@ class Preferences(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_prefs"
     )
-    liked = models.BooleanField("Likes of your images", default=True)
-    commented = models.BooleanField("Comments on your images", default=True)
-    mentioned = models.BooleanField("Mentions of you", default=True)
-    followed = models.BooleanField("New followers", default=True)
-    saved = models.BooleanField("Your images saved to boards", default=True)
-    email_digest = models.BooleanField("A daily e-mail digest", default=False)
+    liked = models.BooleanField(_("Likes of your images"), default=True)
+    commented = models.BooleanField(_("Comments on your images"), default=True)
+    mentioned = models.BooleanField(_("Mentions of you"), default=True)
+    followed = models.BooleanField(_("New followers"), default=True)
+    saved = models.BooleanField(_("Your images saved to boards"), default=True)
+    email_digest = models.BooleanField(_("A daily e-mail digest"), default=False)
     digest_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self):

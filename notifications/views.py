@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bookmarks.http import safe_next
@@ -29,7 +30,7 @@ def notification_list(request):
 
 def unread(request):
     if not request.user.is_authenticated:
-        return JsonResponse({"status": "error", "message": "Please log in first."}, status=401)
+        return JsonResponse({"status": "error", "message": _("Please log in first.")}, status=401)
     response = JsonResponse({"unread": services.unread_count(request.user.pk)})
     response["Cache-Control"] = "no-store"
     return response
@@ -39,7 +40,7 @@ def unread(request):
 @require_POST
 def mark_all_read(request):
     services.mark_read(user=request.user)
-    messages.success(request, "All notifications marked read.")
+    messages.success(request, _("All notifications marked read."))
     return redirect(safe_next(request, "/notifications/"))
 
 
@@ -49,9 +50,9 @@ def preferences(request):
     form = PreferencesForm(request.POST, instance=services.preferences_for(request.user))
     if form.is_valid():
         form.save()
-        messages.success(request, "Notification settings saved.")
+        messages.success(request, _("Notification settings saved."))
     else:
-        messages.error(request, "Those settings could not be saved.")
+        messages.error(request, _("Those settings could not be saved."))
     return redirect(safe_next(request, "/account/edit/"))
 
 
