@@ -44,7 +44,8 @@ def test_overlay_speaks_german_and_leaves_the_pages_gettext_alone(page, launcher
     page.evaluate(launcher)
 
     expect(page.locator(f"{OVERLAY} .bm-pick")).to_have_count(2)
-    expect(page.locator(f"{OVERLAY} .bm-title")).to_have_text("Bookmarks · Wähle ein Bild zum Merken")
+    title = page.locator(f"{OVERLAY} .bm-title")
+    expect(title).to_have_text("Bookmarks · Wähle ein Bild zum Merken")
     expect(page.locator(f"{OVERLAY} .bm-status")).to_have_text(
         "2 Bilder gefunden. Wähle eins aus, um es zu merken."
     )
