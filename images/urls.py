@@ -12,6 +12,7 @@ urlpatterns = [
     path("viewers/", views.image_viewers, name="viewers"),
     path("ranking/", views.image_ranking, name="ranking"),
     path("pick/", views.image_pick, name="pick"),
+    path("bookmarklet/strings.js", views.bookmarklet_strings, name="bookmarklet_strings"),
     path("edit/<int:id>/", views.image_edit, name="edit"),
     path("delete/<int:id>/", views.image_delete, name="delete"),
     path("tag/<str:tag>/", views.image_tag, name="tag"),

@@ -1,13 +1,19 @@
+import json
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
+from django.views.i18n import JavaScriptCatalog
 
 from bookmarks import ratelimit
 from bookmarks.clientip import client_key
@@ -16,7 +22,7 @@ from bookmarks.imaging import ImageError
 from bookmarks.paging import past_the_end
 from bookmarks.ratelimit import Busy, RateLimited, hit, one_at_a_time
 
-from . import hooks, ranking, selectors, viewers
+from . import bookmarklet, hooks, ranking, selectors, viewers
 from .dedupe import similar_images
 from .editing import delete_image, owned_image_or_404, private_by_default, update_image
 from .fetch import FetchError
@@ -185,6 +191,35 @@ def image_ranking(request):
             cache.set(key, html, RANKING_CACHE_SECONDS)
         context["ranking_html"] = html
     return render(request, "images/image/ranking.html", context)
+
+
+class BookmarkletStrings(JavaScriptCatalog):
+    """static/js/bookmarklet.js's words in the request's language. It runs on other sites'
+    pages, where our /jsi18n/ catalogue is not loaded (and `gettext` may be the page's own), so
+    it loads this instead: its entries of the djangojs catalogue and the plural rule, set on its
+    own global (window.__bookmarksBookmarklet), nothing else on the page. Public, no data."""
+
+    def render_to_response(self, context, **response_kwargs):
+        path = finders.find(bookmarklet.SCRIPT)
+        source = Path(path).read_text(encoding="utf-8") if path else ""
+        catalog = {
+            msgid: text
+            for msgid, text in context["catalog"].items()
+            if json.dumps(msgid, ensure_ascii=False) in source
+        }
+        # The rule comes from our own catalogue's header, compiled as Django's jsi18n does it.
+        plural = context["plural"] or "n != 1"
+        code = (
+            "(window.__bookmarksBookmarklet || {}).strings = {catalog: "
+            + json.dumps(catalog, sort_keys=True)
+            + ", plural: function (n) { var v = ("
+            + plural
+            + '); return typeof v === "boolean" ? (v ? 1 : 0) : v; }};\n'
+        )
+        return HttpResponse(code, content_type='text/javascript; charset="utf-8"')
+
+
+bookmarklet_strings = cache_control(public=True, max_age=3600)(BookmarkletStrings.as_view())
 
 
 @login_required

@@ -7,7 +7,7 @@
   var AJAX = { "X-Requested-With": "XMLHttpRequest" };
 
   function errorOf(xhr) {
-    return (xhr.responseJSON && xhr.responseJSON.message) || "Something went wrong. Please try again.";
+    return (xhr.responseJSON && xhr.responseJSON.message) || gettext("Something went wrong. Please try again.");
   }
 
   function post(url, data) {
@@ -23,8 +23,9 @@
     var $button = $form.find("button[type=submit]");
     var $widget = $form.closest("[data-save-widget]");
     $form.attr("action", saved ? $widget.data("remove-url") : $widget.data("save-url"));
-    $button.text(saved ? "Saved ✓" : "Save").toggleClass("btn-outline", saved)
-      .attr("aria-label", saved ? "Saved ✓ in " + boardName + " (press to remove)" : "Save to " + boardName);
+    $button.text(saved ? gettext("Saved ✓") : pgettext("verb", "Save")).toggleClass("btn-outline", saved)
+      .attr("aria-label", interpolate(saved ? gettext("Saved ✓ in %(board)s (press to remove)") :
+        gettext("Save to %(board)s"), {board: boardName}, true));
   }
 
   $(function () {
@@ -45,8 +46,10 @@
     var $button = $form.find("button[type=submit]").prop("disabled", true);
     post($form.attr("action"), $form.serialize()).done(function (data) {
       toggleForm($form, saving, name);
-      say($widget, (saving ? "Saved to “" : "Removed from “") + name + "” (" + data.count +
-        " image" + (data.count === 1 ? "" : "s") + ").");
+      say($widget, interpolate(saving ?
+        ngettext("Saved to “%(board)s” (%(count)s image).", "Saved to “%(board)s” (%(count)s images).", data.count) :
+        ngettext("Removed from “%(board)s” (%(count)s image).", "Removed from “%(board)s” (%(count)s images).", data.count),
+        {board: name, count: data.count}, true));
     }).fail(function (xhr) {
       say($widget, errorOf(xhr), true);
     }).always(function () { $button.prop("disabled", false); });
@@ -72,7 +75,7 @@
       $li.append($toggle).appendTo($list);
       toggleForm($toggle, true, data.name);
       $form.find("input[name=new_board]").val("");
-      say($widget, "Saved to the new board “" + data.name + "”.");
+      say($widget, interpolate(gettext("Saved to the new board “%(board)s”."), {board: data.name}, true));
     }).fail(function (xhr) {
       say($widget, errorOf(xhr), true);
     }).always(function () { $button.prop("disabled", false); });
@@ -112,10 +115,10 @@
         return post(moveUrl, {
           csrfmiddlewaretoken: token, image: $item.attr("data-entry"), position: index
         }).done(function () {
-          $status.text("Moved “" + title + "” to place " + (index + 1) + ".");
+          $status.text(interpolate(gettext("Moved “%(title)s” to place %(place)s."), {title: title, place: index + 1}, true));
         }).fail(function (xhr) {
           $status.text(errorOf(xhr));
-          window.alert(errorOf(xhr) + " The page will reload.");
+          window.alert(errorOf(xhr) + " " + gettext("The page will reload."));
           window.location.reload();
         });
       });
@@ -165,7 +168,7 @@
         $item.remove();
         $list.attr("data-count", data.count);
         renumber();
-        $status.text("Removed “" + title + "” from the board.");
+        $status.text(interpolate(gettext("Removed “%(title)s” from the board."), {title: title}, true));
       }).fail(function (xhr) { window.alert(errorOf(xhr)); });
     });
 

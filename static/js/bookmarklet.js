@@ -6,6 +6,11 @@
  * Guest manners: we never touch the page's own nodes, globals or styles. jQuery is the page's
  * own (1.9 or newer) or ours, taken back with noConflict(true); the overlay lives in a shadow
  * root (the page's CSS cannot reach it, ours cannot leak out); every text goes in with .text().
+ *
+ * Its words come from our site, in the visitor's language: /images/bookmarklet/strings.js sets
+ * guard.strings (this script's entries of the djangojs catalogue and the plural rule). The page's
+ * own `gettext`, if it has one, is never called: ours below are local. Until the strings arrive,
+ * or when they cannot (a CSP, the network, 1.5 s gone), the overlay speaks English.
  */
 (function () {
   "use strict";
@@ -18,8 +23,50 @@
   var here = script ? script.src : location.href;
   var JQUERY_URL = new URL("../vendor/jquery-3.7.1.min.js", here).href;
   var CREATE_URL = guard.create || new URL("/images/create/", here).href;
+  var STRINGS_URL = new URL("/images/bookmarklet/strings.js", CREATE_URL).href;
+  var STRINGS_TIMEOUT_MS = 1500;
   var ROOT_ID = "bm-bookmarklet-root";
-  var EMPTY = "No images large enough on this page";
+
+  // gettext, ngettext and interpolate as Django's catalogue has them, on guard.strings only.
+  function gettext(text) {
+    var catalog = (guard.strings && guard.strings.catalog) || {};
+    var found = catalog[text];
+    return typeof found === "string" ? found : text;
+  }
+  function ngettext(singular, plural, count) {
+    var strings = guard.strings || {};
+    var found = strings.catalog && strings.catalog[singular];
+    var index = strings.plural ? Number(strings.plural(count)) : (count === 1 ? 0 : 1);
+    if (found && typeof found === "object" && typeof found[index] === "string" && found[index]) {
+      return found[index];
+    }
+    return count === 1 ? singular : plural;
+  }
+  function interpolate(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, name) { return String(values[name]); });
+  }
+
+  // Our strings, loaded once per page; `callback` runs when they are in or given up on.
+  function withStrings(callback) {
+    if (guard.strings) { return callback(); }
+    (guard.stringsWaiting = guard.stringsWaiting || []).push(callback);
+    if (guard.stringsLoading) { return; }
+    guard.stringsLoading = true;
+    var tag = document.createElement("script"), timer;
+    function settled() {
+      if (!guard.stringsLoading) { return; }
+      clearTimeout(timer);
+      guard.stringsLoading = false;
+      guard.strings = guard.strings || {};  // English from now on on this page
+      var waiting = guard.stringsWaiting;
+      guard.stringsWaiting = [];
+      for (var i = 0; i < waiting.length; i++) { waiting[i](); }
+    }
+    tag.onload = tag.onerror = settled;
+    timer = setTimeout(settled, STRINGS_TIMEOUT_MS);
+    tag.src = STRINGS_URL;
+    (document.head || document.documentElement).appendChild(tag);
+  }
 
   /* bookmarks:rules:start
    * The rules for which images are offered, in one copy: images/bookmarklet.py copies this
@@ -199,11 +246,12 @@
     var $head = $("<div>", {"class": "bm-head"}).appendTo($panel);
     $("<h2>", {"class": "bm-title", id: "bm-title"})
       .append($("<span>", {"class": "bm-brand"}).text("Bookmarks"))
-      .append(document.createTextNode(" · Pick an image to bookmark"))
+      .append(document.createTextNode(" · " + gettext("Pick an image to bookmark")))
       .appendTo($head);
-    $("<button>", {type: "button", "class": "bm-close", "aria-label": "Close", title: "Close (Esc)"})
+    $("<button>", {type: "button", "class": "bm-close", "aria-label": gettext("Close"),
+      title: gettext("Close (Esc)")})
       .text("×").on("click", hide).appendTo($head);
-    var $status = $("<p>", {"class": "bm-status", role: "status"}).text("Looking for images…").appendTo($panel);
+    var $status = $("<p>", {"class": "bm-status", role: "status"}).text(gettext("Looking for images…")).appendTo($panel);
     var $backdrop = $("<div>", {"class": "bm-backdrop"}).append($panel).on("click", function (event) {
       if (event.target === this) { hide(); }
     });
@@ -214,9 +262,10 @@
 
     collectImages(document, function (images) {
       if (!document.getElementById(ROOT_ID) || host !== document.getElementById(ROOT_ID)) { return; }
-      if (!images.length) { $status.text(EMPTY); return; }
-      $status.text(images.length === 1 ? "1 image found. Pick it to bookmark it." :
-        images.length + " images found. Pick one to bookmark it.").addClass("bm-found");
+      if (!images.length) { $status.text(gettext("No images large enough on this page")); return; }
+      $status.text(interpolate(ngettext("%(count)s image found. Pick it to bookmark it.",
+        "%(count)s images found. Pick one to bookmark it.", images.length), {count: images.length}))
+        .addClass("bm-found");
       var $grid = $("<ul>", {"class": "bm-grid"}).appendTo($panel);
       $.each(images, function (index, image) {
         var size = image.width + " × " + image.height;
@@ -224,7 +273,8 @@
         try { name = decodeURIComponent(name); } catch (e) { /* keep it encoded */ }
         $("<li>").append(
           $("<button>", {type: "button", "class": "bm-pick", "data-src": image.src})
-            .append($("<span>", {"class": "bm-sr"}).text("Bookmark "))
+            // Translators: a verb, read before the image's size and name: "Bookmark 640 × 480 cat.jpg".
+            .append($("<span>", {"class": "bm-sr"}).text(gettext("Bookmark") + " "))
             .append($("<img>", {alt: "", src: image.src, loading: "lazy"}))
             .append($("<span>", {"class": "bm-caption"})
               .append($("<strong>").text(size))
@@ -240,7 +290,8 @@
 
   guard.show = function () {
     if (!document.body) { return; }
-    withJQuery(render);
+    withStrings(function () {});  // fetched while jQuery loads
+    withJQuery(function ($) { withStrings(function () { render($); }); });
   };
   guard.show();
 })();

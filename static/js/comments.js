@@ -7,7 +7,7 @@
   function announce(text) { if (window.bookmarksAnnounce) { window.bookmarksAnnounce(text); } }
 
   function failure(xhr) {
-    return (xhr.responseJSON && xhr.responseJSON.message) || "Something went wrong. Please try again.";
+    return (xhr.responseJSON && xhr.responseJSON.message) || gettext("Something went wrong. Please try again.");
   }
 
   $(document).on("submit", "form[data-comment-form]", function (event) {
@@ -21,7 +21,7 @@
         $("[data-comment-none]").remove();
         $("[data-comment-list]").append(data.html);
         $form.find("textarea").val("");
-        announce("Your comment is posted.");
+        announce(gettext("Your comment is posted."));
       })
       .fail(function (xhr) { $error.text(failure(xhr)).prop("hidden", false); })
       .always(function () { $button.prop("disabled", false); });
@@ -34,7 +34,7 @@
       .done(function (data) {
         var $next = $($.parseHTML($.trim(data.html)));
         $form.closest("li.comment").replaceWith($next);
-        announce("Comment saved.");
+        announce(gettext("Comment saved."));
         $next.find("summary").first().trigger("focus");
       })
       .fail(function (xhr) { window.alert(failure(xhr)); });
@@ -46,7 +46,7 @@
     $.ajax({ url: $form.attr("action"), method: "POST", data: $form.serialize(), dataType: "json", headers: ajax })
       .done(function () {
         $form.closest("li.comment").remove();
-        announce("Comment deleted.");
+        announce(gettext("Comment deleted."));
         $("#comment-body").trigger("focus");  // its button is gone: focus stays in the comments
       })
       .fail(function (xhr) { window.alert(failure(xhr)); });

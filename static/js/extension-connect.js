@@ -8,10 +8,9 @@
   if (!status) { return; }
   var handing = !!document.querySelector("[data-extension-token]");
   var TEXT = {
-    present: "The extension is installed in this browser. Press Connect to sign it in.",
-    connecting: "Handing the token to the extension…",
-    connected: "Connected. The extension saves to your account now; you can close this tab.",
-    failed: "The extension could not connect: "
+    present: gettext("The extension is installed in this browser. Press Connect to sign it in."),
+    connecting: gettext("Handing the token to the extension…"),
+    connected: gettext("Connected. The extension saves to your account now; you can close this tab.")
   };
 
   function show() {
@@ -21,9 +20,11 @@
     missing.hidden = true;
     status.className = "connect-status" + (state === "connected" ? " good" : state === "failed" ? " bad" : "");
     if (state === "connected") {
-      status.textContent = message ? "Connected as " + message + ". The extension saves to your account now; you can close this tab." : TEXT.connected;
+      status.textContent = message ? interpolate(gettext("Connected as %(account)s. The extension saves to your account now; you can close this tab."), {account: message}, true) : TEXT.connected;
     } else {
-      status.textContent = TEXT[state] + (state === "failed" ? message : "");
+      // The extension's own reason (its words, in English) goes into our sentence as it is.
+      status.textContent = state === "failed" ?
+        interpolate(gettext("The extension could not connect: %(reason)s"), {reason: message}, true) : TEXT[state];
     }
   }
   new MutationObserver(show).observe(root, {attributes: true, attributeFilter: ["data-bookmarks-extension"]});
@@ -32,8 +33,8 @@
     if (root.getAttribute("data-bookmarks-extension")) { return; }
     status.className = "connect-status bad";
     status.textContent = handing ?
-      "The extension did not pick up the token: it is not installed in this browser. Revoke that token on your profile page if you like." :
-      "The extension is not installed in this browser.";
+      gettext("The extension did not pick up the token: it is not installed in this browser. Revoke that token on your profile page if you like.") :
+      gettext("The extension is not installed in this browser.");
     missing.hidden = false;
   }, 2500);
 })();

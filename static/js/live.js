@@ -18,7 +18,7 @@
     count.textContent = String(n);
     count.hidden = !n;
     var text = badge.querySelector("[data-unread-text]");
-    if (text) { text.textContent = "Notifications, " + n + " unread"; }
+    if (text) { text.textContent = interpolate(ngettext("Notifications, %(count)s unread", "Notifications, %(count)s unread", n), {count: n}, true); }
     badge.setAttribute("data-unread", String(n));
   }
 

@@ -8,6 +8,12 @@
 (function () {
   "use strict";
 
+  // Our own page (base.html loads the catalogue first); English should it be missing.
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (all, name) { return String(values[name]); });
+  };
+
   var MAX_IMAGES = 200;
   var MAX_URL = 2000;
   var HELP_AFTER_MS = 4000;
@@ -73,12 +79,12 @@
   function show(candidates) {
     help.hidden = true;
     if (!candidates.images.length) {
-      status.textContent = "No images large enough on this page";
+      status.textContent = gettext("No images large enough on this page");
       return;
     }
     status.textContent = candidates.title ?
-      "Images on “" + candidates.title + "”. Pick one to bookmark it." :
-      "Pick an image to bookmark it.";
+      interpolate(gettext("Images on “%(title)s”. Pick one to bookmark it."), {title: candidates.title}, true) :
+      gettext("Pick an image to bookmark it.");
     candidates.images.forEach(function (image) {
       var item = document.createElement("li");
       var button = document.createElement("button");
@@ -88,7 +94,8 @@
       try { name = decodeURIComponent(name); } catch (e) { /* keep it encoded */ }
       var says = document.createElement("span");  // read first: "Bookmark 640 × 480 name.jpg"
       says.className = "sr-only";
-      says.textContent = "Bookmark ";
+      // Translators: a verb, read before the image's size and name: "Bookmark 640 × 480 cat.jpg".
+      says.textContent = gettext("Bookmark") + " ";
       button.appendChild(says);
       var img = document.createElement("img");
       img.alt = "";
@@ -130,7 +137,7 @@
 
   window.setTimeout(function () {
     if (!received) {
-      status.textContent = "No images arrived from a page.";
+      status.textContent = gettext("No images arrived from a page.");
       help.hidden = false;
     }
   }, HELP_AFTER_MS);

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
   var DELAY = 150;
-  var GROUPS = [["people", "People"], ["tags", "Tags"], ["boards", "Boards"]];
+  var GROUPS = [["people", gettext("People")], ["tags", gettext("Tags")], ["boards", gettext("Boards")]];
 
   function setUp() {
     var form = document.querySelector("[data-search]");

@@ -34,7 +34,7 @@
       if ($form.data("likers-target")) { showMeAmongLikers($($form.data("likers-target")), wasOn); }
       announce((wasOn ? $form.data("said-on") : $form.data("said-off")) + " " + count + " " + $label.text() + ".");
     }).fail(function (xhr) {
-      var message = (xhr.responseJSON && xhr.responseJSON.message) || "Something went wrong. Please try again.";
+      var message = (xhr.responseJSON && xhr.responseJSON.message) || gettext("Something went wrong. Please try again.");
       window.alert(message);
     }).always(function () {
       $button.prop("disabled", false);
@@ -68,21 +68,22 @@
     var loading = false;
     $(".pager").addClass("pager-js");
     var $sentinel = $('<div class="scroll-sentinel" aria-hidden="true"></div>').insertAfter($list);
-    var $more = $('<div class="load-more"><button type="button" class="btn btn-quiet" data-load-more>Load more</button></div>').insertAfter($sentinel);
+    var $more = $('<div class="load-more"><button type="button" class="btn btn-quiet" data-load-more></button></div>').insertAfter($sentinel);
+    $more.find("button").text(gettext("Load more"));
     var $status = $('<p class="muted small scroll-status" role="status" tabindex="-1"></p>').insertAfter($more);
     if (!nextPage) { $more.prop("hidden", true); return; }
 
     function load(fromButton) {
       if (loading || !nextPage) { return; }
       loading = true;
-      $status.text("Loading more…");
+      $status.text(gettext("Loading more…"));
       var query = { page: nextPage };
       query[onlyParam] = 1;
       $.get(baseUrl, query).done(function (html) {
         if ($.trim(html) === "") {
           nextPage = null;
           $more.prop("hidden", true);
-          $status.text("That's everything.");
+          $status.text(gettext("That's everything."));
           if (observer) { observer.disconnect(); }
           if (fromButton) { $status.trigger("focus"); }
           return;
@@ -90,10 +91,10 @@
         var before = $list.children().length;
         $list.append(html);
         nextPage += 1;
-        $status.text("More loaded.");
+        $status.text(gettext("More loaded."));
         if (fromButton) { $list.children().eq(before).find("a, button").first().trigger("focus"); }
       }).fail(function () {
-        $status.text("Could not load more. Scroll again or press Load more to retry.");
+        $status.text(gettext("Could not load more. Scroll again or press Load more to retry."));
       }).always(function () {
         loading = false;
       });
@@ -123,7 +124,7 @@
         $card.replaceWith($next);
         $next.find("[data-image-status=saving]").addBack("[data-image-status=saving]").each(function () { watchSaving(this); });
       }).fail(function (xhr) {
-        if (xhr.status === 404) { $card.find("p").first().text("This image was removed."); return; }
+        if (xhr.status === 404) { $card.find("p").first().text(gettext("This image was removed.")); return; }
         schedule();
       });
     }

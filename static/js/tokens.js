@@ -11,10 +11,10 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(source.value).then(function () {
-        button.textContent = "Copied";
+        button.textContent = gettext("Copied");
       }, function () {
         source.select();
-        button.textContent = "Press Ctrl+C";
+        button.textContent = gettext("Press Ctrl+C");
       });
     });
   });

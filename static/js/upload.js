@@ -46,7 +46,7 @@
       var reader = new FileReader();
       reader.onload = function () {
         previewImage.src = reader.result;
-        previewCaption.textContent = "Preview of your file";
+        previewCaption.textContent = gettext("Preview of your file");
         preview.hidden = false;
       };
       reader.readAsDataURL(file);
@@ -116,7 +116,7 @@
     if (saving) { form.setAttribute("aria-busy", "true"); } else { form.removeAttribute("aria-busy"); }
     if (submitButton) {
       submitButton.disabled = saving;
-      submitButton.textContent = saving ? "Saving…" : buttonLabel;
+      submitButton.textContent = saving ? gettext("Saving…") : buttonLabel;
     }
     progress.hidden = !saving;
     progress.textContent = "";
@@ -126,8 +126,8 @@
     spinner.setAttribute("aria-hidden", "true");
     progress.appendChild(spinner);
     progress.appendChild(document.createTextNode(input.files && input.files.length ?
-      "Uploading and checking your image…" :
-      "Downloading the image from its site and checking it… This can take a few seconds."));
+      gettext("Uploading and checking your image…") :
+      gettext("Downloading the image from its site and checking it… This can take a few seconds.")));
   }
 
   form.addEventListener("submit", function (event) {
