@@ -93,6 +93,10 @@ class Messages:
     TOO_MUCH_MEMORY = "The image needs too much memory to process"
     TOO_SLOW = "The image took too long to process"
     FAILED = "The image could not be processed"
+    METADATA = (
+        "The image's camera and location details could not be removed (its file is damaged), "
+        "so it was not saved"
+    )
 
 
 class ImageError(Exception):
