@@ -8,6 +8,7 @@ from django.db.models.fields.files import FieldFile
 from django.template.defaultfilters import filesizeformat
 
 from bookmarks.imaging import ImageError, validate_image
+from bookmarks.metadata import strip_metadata
 
 from .language import language_of
 from .models import Profile
@@ -193,6 +194,7 @@ class ProfileEditForm(forms.ModelForm):
         try:
             content = photo.read()
             info = validate_image(content, max_bytes=limit)
+            content = strip_metadata(content)  # a profile photo shows no camera or GPS data
         except ImageError as error:
             raise forms.ValidationError(error.message) from error
         return ContentFile(content, name=f"photo.{info.extension}")

@@ -40,6 +40,7 @@ from blocks.models import Block
 from boards.models import POSITION_GAP, Board, BoardEntry
 from boards.services import BoardError, create_board, reset_covers
 from bookmarks.imaging import ImageError, validate_image
+from bookmarks.metadata import strip_metadata
 from bookmarks.thumbnails import delete_pictures, render_thumbnails, store_thumbnails
 from images.dedupe import normalise_url
 from images.files import original_name
@@ -178,6 +179,7 @@ def _store_files(user, zipped, entries, manifest: dict, plan: _Plan) -> None:
             )
         try:
             info = validate_image(content)  # the gate every upload passes
+            content = strip_metadata(content)  # stored as every save is: no EXIF, no GPS
             rendered = render_thumbnails(content, THUMBNAIL_ALIASES)
         except ImageError as error:
             raise ArchiveRefused(f"{file}: {error.message}. Nothing was imported.") from None
@@ -188,7 +190,7 @@ def _store_files(user, zipped, entries, manifest: dict, plan: _Plan) -> None:
         else:
             wanted = f"images/{day:%Y/%m/%d}/{stem}-{secrets.token_hex(16)}.{info.extension}"
         stored = _Stored(record=record, name=default_storage.save(wanted, ContentFile(content)))
-        stored.sha256 = sha
+        stored.sha256 = hashlib.sha256(content).hexdigest()  # of what is stored (as saves do)
         plan.stored.append(stored)
         stored.thumbnails = store_thumbnails(stored.name, rendered)
         first[sha] = file
