@@ -74,13 +74,19 @@ def _stripper_for(content: bytes):
 
 
 def _carries_metadata(content: bytes) -> bool:
-    """Whether Pillow finds EXIF or XMP in `content` (headers only). When it cannot even say,
-    the answer is yes: we would rather refuse a file than keep someone's location."""
+    """Whether Pillow finds EXIF or XMP in `content` (opening it reads the headers only), or
+    its bytes name such a block where Pillow would look only after the pixels (a PNG's eXIf
+    after its data). When Pillow cannot even say, the answer is yes: we would rather refuse
+    a file than keep someone's location."""
     try:
         with Image.open(io.BytesIO(content)) as image:
-            return bool(image.info.get("exif") or image.info.get("xmp") or image.getexif())
+            found = image.info.get("exif") or image.info.get("xmp")
     except Exception:
         return True
+    return bool(found) or any(telltale in content for telltale in _TELLTALES)
+
+
+_TELLTALES = (b"Exif\x00\x00", b"eXIf", b"<x:xmpmeta", b"http://ns.adobe.com/xap/1.0/")
 
 
 def _minimal_exif(orientation: int) -> bytes:
@@ -141,7 +147,7 @@ def _strip_one_jpeg(content: bytes) -> _Jpeg:
     out = bytearray(b"\xff\xd8")
     orientation_at, orientation, mpf, mpf_was = None, 1, None, None
     pos = 2
-    while True:
+    while pos < len(content):  # a JPEG may end without EOI: decoders show it, so do we
         pos, marker = _next_marker(content, pos)
         if marker == _EOI:
             out += b"\xff\xd9"
@@ -184,11 +190,11 @@ def _next_marker(content: bytes, pos: int) -> tuple[int, int]:
 
 def _entropy_end(content: bytes, pos: int) -> int:
     """Where the entropy-coded data starting at `pos` ends: the next 0xFF that begins a marker
-    (in the data every 0xFF is followed by 0x00, or is a restart marker)."""
+    (in the data every 0xFF is followed by 0x00, or is a restart marker), or the end."""
     while True:
         pos = content.find(b"\xff", pos)
         if pos < 0 or pos + 1 >= len(content):
-            raise _Unparsable("a scan runs past the end")
+            return len(content)
         code = content[pos + 1]
         if code == 0x00 or 0xD0 <= code <= 0xD7:
             pos += 2
@@ -219,18 +225,18 @@ def _with_mpf_pictures(content: bytes, first: _Jpeg) -> bytes:
     out = bytearray(first.picture)
     entries = []
     for index in range(count):
-        attributes, size, offset, dep1, dep2 = struct.unpack_from(
+        attributes, _size, offset, dep1, dep2 = struct.unpack_from(
             order + "IIIHH", content, first.mpf_was + at + 16 * index
         )
         if index == 0:
             entries.append((attributes, len(first.picture), 0, dep1, dep2))
             continue
+        # Each picture is followed from its offset to its EOI: its size is not trusted (Pillow
+        # writes wrong ones past the second picture, and reads by the offsets alone).
         start = first.mpf_was + offset
-        if offset == 0 or start + size > len(content):
+        if offset == 0 or start >= len(content):
             raise _Unparsable("an MP entry past the end")
-        other = _strip_one_jpeg(content[start : start + size])
-        if other.end != size:
-            raise _Unparsable("an MP entry is not one picture")
+        other = _strip_one_jpeg(content[start:])
         entries.append((attributes, len(other.picture), len(out) - first.mpf, dep1, dep2))
         out += other.picture
     for index, entry in enumerate(entries):
