@@ -7,7 +7,9 @@ manifest (portability.manifest) and refuses with a reason before anything is wri
    already there (the person has an image of the same source URL, or of the same bytes, by
    SHA-256) is checked by bookmarks.imaging.validate_image, the gate every upload passes, its
    thumbnails rendered in a contained child, and stored under a new random name (128 bits:
-   nobody can guess a private image's address). Its bytes must match the manifest's SHA-256.
+   nobody can guess a private image's address) without its camera and location metadata
+   (bookmarks.metadata, as every save). Its bytes must match the manifest's SHA-256; the row
+   keeps the SHA-256 of what is stored.
 2. Rows, in one transaction: images (title, description, alt text, source and page URLs,
    privacy, date), tags, boards (merged into the person's board of the same name, else new;
    entries in the exported order, visibility restored), likes and follows of images and people
