@@ -247,6 +247,23 @@ def test_a_file_with_nothing_to_take_out_is_kept_byte_for_byte(make):
     assert strip_metadata(content) == content
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        phone_jpeg,
+        lambda: encoded("MPO", exif=phone_exif(), save_all=True, append_images=[make_picture(1)]),
+        lambda: encoded("PNG", exif=phone_exif()),
+        lambda: encoded("WEBP", exif=phone_exif(), xmp=XMP),
+        heic_with_exif,
+    ],
+    ids=["jpeg", "mpo", "png", "webp", "heic"],
+)
+def test_stripping_twice_changes_nothing_more(make):
+    """A staged shared photo is stripped, then stripped again when it is bookmarked."""
+    once = strip_metadata(make())
+    assert strip_metadata(once) == once
+
+
 # --- malformed input ---------------------------------------------------------------------------
 
 
