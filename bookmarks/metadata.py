@@ -30,6 +30,7 @@ pixel is decoded), and is called on bytes that passed bookmarks.imaging.validate
 import io
 import logging
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PIL import Image
@@ -61,7 +62,7 @@ def strip_metadata(content: bytes) -> bytes:
     return content
 
 
-def _stripper_for(content: bytes):
+def _stripper_for(content: bytes) -> Callable[[bytes], bytes] | None:
     if content.startswith(b"\xff\xd8"):
         return _strip_jpeg
     if content.startswith(b"\x89PNG\r\n\x1a\n"):
