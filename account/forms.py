@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from bookmarks.imaging import ImageError, validate_image
+from bookmarks.metadata import strip_metadata
 
 from .language import language_of
 from .models import Profile
@@ -209,6 +210,7 @@ class ProfileEditForm(forms.ModelForm):
         try:
             content = photo.read()
             info = validate_image(content, max_bytes=limit)
+            content = strip_metadata(content)  # a profile photo shows no camera or GPS data
         except ImageError as error:
             raise forms.ValidationError(error.message) from error
         return ContentFile(content, name=f"photo.{info.extension}")

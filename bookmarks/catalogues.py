@@ -6,7 +6,16 @@ tests/i18n/test_catalogues.py refuses until someone translates them."""
 
 import os
 
-IGNORED = ["tests/*", "static/vendor/*", "staticfiles/*", "extension/*", "dist/*", "media/*", "var/*", "bench/*"]
+IGNORED = [
+    "tests/*",
+    "static/vendor/*",
+    "staticfiles/*",
+    "extension/*",
+    "dist/*",
+    "media/*",
+    "var/*",
+    "bench/*",
+]
 
 
 def update() -> None:

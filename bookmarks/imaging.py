@@ -99,6 +99,10 @@ class Messages:
     TOO_MUCH_MEMORY = gettext_lazy("The image needs too much memory to process")
     TOO_SLOW = gettext_lazy("The image took too long to process")
     FAILED = gettext_lazy("The image could not be processed")
+    METADATA = gettext_lazy(
+        "The image’s camera and location details could not be removed (its file is damaged), "
+        "so it was not saved"
+    )
 
 
 class ImageError(Exception):

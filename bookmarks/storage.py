@@ -9,11 +9,17 @@ secret: media is served without listings (bookmarks/media.py, deploy/nginx.conf)
 With S3 media (`MediaStorage`, chosen in settings when AWS_STORAGE_BUCKET_NAME is set), public
 pictures are written public-read and linked without a signature; private ones are written with
 the `private` ACL and linked by presigned URLs that expire after PRIVATE_MEDIA_URL_SECONDS.
+
+`save_whole` writes a file that must never be seen half-written (content-addressed originals
+and their thumbnails, whose presence says they are done).
 """
 
+import os
 import secrets
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage, default_storage
 from storages.backends.s3 import S3Storage
 
 PRIVATE_ROOT = "private"
@@ -22,6 +28,37 @@ PRIVATE_ROOT = "private"
 def new_private_folder() -> str:
     """A fresh folder for one private image's files (128 random bits)."""
     return f"{PRIVATE_ROOT}/{secrets.token_hex(16)}"
+
+
+def save_whole(name: str, content: bytes) -> bool:
+    """Write `content` at `name` unless a file is there, in one step: nobody ever sees part of
+    it there, even when this process is killed mid-write. Returns whether this call wrote it
+    (False: a file was there already, or another writer put one there meanwhile).
+
+    On local disk the bytes go to a temporary name beside it (`<name>.<random>.part`, left
+    behind only by a killed writer), then are linked in place: unlike a rename, os.link never
+    replaces a file that is there. S3 shows an object only once its upload is complete (one
+    PUT, or a multipart upload's last step), so a save there is whole or absent already."""
+    storage = default_storage
+    if storage.exists(name):
+        return False
+    if not isinstance(storage, FileSystemStorage):
+        written = storage.save(name, ContentFile(content))
+        if written != name:  # a storage that keeps both: another save got there first
+            storage.delete(written)
+            return False
+        return True
+    temporary = storage.save(f"{name}.{secrets.token_hex(8)}.part", ContentFile(content))
+    source, target = storage.path(temporary), storage.path(name)
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links: a rename is whole too
+        os.replace(source, target)
+    finally:
+        storage.delete(temporary)
+    return True
 
 
 def is_private_name(name: str) -> bool:

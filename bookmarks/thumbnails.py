@@ -23,6 +23,7 @@ from django.core.files.storage import default_storage
 from PIL import Image, features
 
 from . import imaging
+from .storage import save_whole
 
 
 @dataclass(frozen=True)
@@ -124,13 +125,12 @@ def store_thumbnails(
     try:
         for alias, thumb in rendered.items():
             name = f"{source_name}.{ALIASES[alias].suffix()}.{thumb.extension}"
-            if not (shared and default_storage.exists(name)):
-                saved = default_storage.save(name, ContentFile(thumb.content))
-                if shared and saved != name:  # a concurrent save of the same picture
-                    default_storage.delete(saved)
-                else:
-                    name = saved
+            if shared:  # whole or absent, even if this worker is killed mid-write
+                if save_whole(name, thumb.content):
                     written[alias] = {"name": name}
+            else:
+                name = default_storage.save(name, ContentFile(thumb.content))
+                written[alias] = {"name": name}
             made[alias] = {"name": name, "width": thumb.width, "height": thumb.height}
     except BaseException:
         delete_thumbnails(written)

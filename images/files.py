@@ -13,11 +13,9 @@ outlives any one of its rows.
 
 import secrets
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils.crypto import salted_hmac
 
-from bookmarks.storage import new_private_folder
+from bookmarks.storage import new_private_folder, save_whole
 from bookmarks.thumbnails import DerivedFiles, Picture, Rendered, store_thumbnails
 
 _SALT = "images.files.content-name"
@@ -33,15 +31,10 @@ def original_name(sha256: str, extension: str, *, private: bool = False) -> str:
 
 def store_once(name: str, content: bytes) -> bool:
     """Write `content` at `name` unless a file is there already (the same bytes: the name says
-    so). Returns whether this call wrote it. Two callers at the same moment: the storage gives
-    the second a name of its own, which is removed again, so one file remains."""
-    if default_storage.exists(name):
-        return False
-    written = default_storage.save(name, ContentFile(content))
-    if written != name:  # another save of the same bytes got there first
-        default_storage.delete(written)
-        return False
-    return True
+    so). Returns whether this call wrote it. Written whole or not at all (bookmarks.storage.
+    save_whole): a worker killed mid-write leaves no half file that a later save would take
+    for this one. Two callers at the same moment: one file remains."""
+    return save_whole(name, content)
 
 
 def store_picture(name: str, content: bytes, picture: Picture) -> DerivedFiles:

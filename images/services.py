@@ -19,6 +19,7 @@ from bookmarks import jobs, privacy
 from bookmarks.deletion import delete_unused_pictures
 from bookmarks.http import Refused
 from bookmarks.imaging import ImageError, ImageInfo, validate_image
+from bookmarks.metadata import strip_metadata
 from bookmarks.ratelimit import RateLimited
 from bookmarks.social import Happening, announce
 from bookmarks.storage import is_private_name
@@ -117,6 +118,7 @@ def bookmark_image(
         content, extension = fetched.content, fetched.extension
     else:
         content, extension = upload.content, upload.info.extension
+    content = strip_metadata(content)  # what is stored, served and hashed: no EXIF, no GPS
     sha256 = dedupe.fingerprint(content)
     same = dedupe.find_duplicate(user, url=url, sha256=sha256)
     if same is not None:
@@ -315,14 +317,15 @@ def save_bookmark(image_id: int) -> None:
         return  # removed meanwhile, or done by an earlier delivery
     try:
         fetched = download_image(image.url)  # a full decode, in a contained child process
-        sha256 = dedupe.fingerprint(fetched.content)
+        content = strip_metadata(fetched.content)  # what is stored, served and hashed
+        sha256 = dedupe.fingerprint(content)
         same = dedupe.find_duplicate(image.user, sha256=sha256, exclude=image.pk)
         if same is not None:
             Image.objects.filter(pk=image_id, status=Status.SAVING).update(
                 status=Status.FAILED, failure=ALREADY_SAVED, duplicate_of=same.image
             )
             return
-        picture = render_picture(fetched.content, THUMBNAIL_ALIASES)  # in a child too
+        picture = render_picture(content, THUMBNAIL_ALIASES)  # in a child too
     except (FetchError, ImageError) as error:
         if getattr(error, "transient", False) and jobs.tries_left():
             raise jobs.Transient(error.message) from error
@@ -331,7 +334,7 @@ def save_bookmark(image_id: int) -> None:
     similar = dedupe.find_duplicate(image.user, phash=picture.phash, exclude=image.pk)
     stored = None
     try:
-        stored = _store(fetched.content, fetched.extension, sha256, picture, private=image.private)
+        stored = _store(content, fetched.extension, sha256, picture, private=image.private)
         status = Status.SIMILAR if similar else Status.READY
         with transaction.atomic():
             row = Image.objects.select_for_update().filter(pk=image_id, status=Status.SAVING)

@@ -90,8 +90,10 @@ def _copy_files(old: _Files, *, private: bool, sha256: str) -> _Files:
     def copy(source: str, name: str) -> str:
         with default_storage.open(source, "rb") as file:
             content = file.read()
-        if sha256 and not private and name.startswith("images/") and default_storage.exists(name):
-            return name  # a shared file with these bytes is there already
+        if sha256 and not private and name.startswith("images/"):  # shared, named by its bytes
+            if files.store_once(name, content):  # whole or absent; kept if there already
+                made.append(name)
+            return name
         written = default_storage.save(name, ContentFile(content))
         made.append(written)
         return written

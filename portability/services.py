@@ -7,7 +7,9 @@ manifest (portability.manifest) and refuses with a reason before anything is wri
    already there (the person has an image of the same source URL, or of the same bytes, by
    SHA-256) is checked by bookmarks.imaging.validate_image, the gate every upload passes, its
    thumbnails rendered in a contained child, and stored under a new random name (128 bits:
-   nobody can guess a private image's address). Its bytes must match the manifest's SHA-256.
+   nobody can guess a private image's address) without its camera and location metadata
+   (bookmarks.metadata, as every save). Its bytes must match the manifest's SHA-256; the row
+   keeps the SHA-256 of what is stored.
 2. Rows, in one transaction: images (title, description, alt text, source and page URLs,
    privacy, date), tags, boards (merged into the person's board of the same name, else new;
    entries in the exported order, visibility restored), likes and follows of images and people
@@ -41,6 +43,7 @@ from blocks.models import Block
 from boards.models import POSITION_GAP, Board, BoardEntry
 from boards.services import BoardError, create_board, reset_covers
 from bookmarks.imaging import ImageError, validate_image
+from bookmarks.metadata import strip_metadata
 from bookmarks.thumbnails import delete_pictures, render_thumbnails, store_thumbnails
 from images.dedupe import normalise_url
 from images.files import original_name
@@ -183,6 +186,7 @@ def _store_files(user, zipped, entries, manifest: dict, plan: _Plan) -> None:
             )
         try:
             info = validate_image(content)  # the gate every upload passes
+            content = strip_metadata(content)  # stored as every save is: no EXIF, no GPS
             rendered = render_thumbnails(content, THUMBNAIL_ALIASES)
         except ImageError as error:
             raise ArchiveRefused(
@@ -196,7 +200,7 @@ def _store_files(user, zipped, entries, manifest: dict, plan: _Plan) -> None:
         else:
             wanted = f"images/{day:%Y/%m/%d}/{stem}-{secrets.token_hex(16)}.{info.extension}"
         stored = _Stored(record=record, name=default_storage.save(wanted, ContentFile(content)))
-        stored.sha256 = sha
+        stored.sha256 = hashlib.sha256(content).hexdigest()  # of what is stored (as saves do)
         plan.stored.append(stored)
         stored.thumbnails = store_thumbnails(stored.name, rendered)
         first[sha] = file

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookmarks.imaging import check_size, validate_image
+from bookmarks.metadata import strip_metadata
 from images.models import Image
 from images.services import Upload, bookmark_image
 
@@ -79,6 +80,7 @@ def stage_photo(*, user, file: UploadedFile, title: str, text: str, url: str) ->
     check_size(file.size or 0)  # before reading a byte of it (validate_image checks again)
     content = file.read()
     info = validate_image(content)
+    content = strip_metadata(content)  # shown on the confirm page: no camera or GPS data
     SharedPhoto.objects.filter(created__lt=timezone.now() - KEEP).delete()
     page_url, rest = find_address(url, text)
     return SharedPhoto.objects.create(
