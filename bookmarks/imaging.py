@@ -34,6 +34,7 @@ from typing import TypeVar
 import pillow_heif
 from django.conf import settings
 from django.utils import formats
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from PIL import (
@@ -108,7 +109,7 @@ class Messages:
 class ImageError(Exception):
     """The bytes are not an image we take; `message` says why, for the person who sent them."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: "str | Promise"):
         message = str(message)  # a lazy Messages text, translated now (and picklable)
         super().__init__(message)
         self.message = message

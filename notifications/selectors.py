@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.prefetch import GenericPrefetch
@@ -70,7 +71,7 @@ class Line:
 
     id: int
     kind: str
-    actor: object
+    actor: Any  # the account (its display_name is shown)
     others: int
     phrase: str  # "liked", "started following you"... (in English, for the API)
     target_title: str  # "" when the target is the reader (a follow)
@@ -80,7 +81,7 @@ class Line:
     when: datetime
 
     def _sentence(self, actor: str, target: str) -> str:
-        alone, with_others = _SENTENCES[self.kind]
+        alone, with_others = _SENTENCES[Happening(self.kind)]
         pattern = with_others if self.others else alone
         return pattern % {"actor": actor, "others": self.others, "target": target}
 
@@ -112,7 +113,7 @@ def _line(n: Notification) -> Line:
         kind=n.kind,
         actor=n.actor,
         others=n.actor_count - 1,
-        phrase=Happening(n.kind).label,
+        phrase=str(Happening(n.kind).label),
         target_title=title,
         url=url,
         thumbnail_url=thumb,
