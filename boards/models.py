@@ -84,6 +84,9 @@ class Board(models.Model):
         ]
         indexes = [
             models.Index(fields=["owner", "-updated", "-id"], name="boards_owner_updated_idx"),
+            # Everyone's boards newest first: search's board suggestions walk it and stop at
+            # the first few that match a short word (longer ones use the name's trigrams).
+            models.Index(fields=["-updated", "-id"], name="boards_updated_idx"),
         ]
 
     def __str__(self):

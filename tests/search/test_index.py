@@ -7,10 +7,12 @@ from django.db import connection
 from django.urls import reverse
 from taggit.models import Tag
 
+from boards.models import Board
 from images.editing import delete_image, update_image
 from images.models import Image
+from search.backends import has_trigrams
 from search.query import parse
-from search.selectors import _images, search_images
+from search.selectors import _images, _people, search_images
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +112,15 @@ def test_searches_read_the_full_text_index(corpus, text):
     else:
         assert "VIRTUAL TABLE INDEX" in plan and "search_image_fts" in plan, plan
         assert "SCAN images_image" not in plan, plan  # images reached by rowid, not scanned
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm: PostgreSQL only")
+def test_people_and_board_suggestions_read_their_trigram_indexes(corpus):
+    if not has_trigrams():
+        pytest.skip("pg_trgm is not installed here")
+    # A typo, found by trigrams: the index answers once for the query (a subquery that named
+    # the outer row checked every person instead, never using it).
+    people = _plan(_people(parse("alcie"))[:5])
+    assert "account_user_search_trgm_idx" in people, people
+    boards = _plan(Board.objects.filter(name__icontains="holiday")[:5])
+    assert "boards_board_name_trgm_idx" in boards, boards
