@@ -359,6 +359,7 @@ JOB_SWEEPERS = ["images.services.requeue_lost_bookmarks"]
 # queue_periodic_jobs): the e-mail digest looks hourly for people whose day has passed.
 JOB_PERIODIC: dict[str, int] = {
     "notifications.digest.send_due_digests": DIGEST_CHECK_SECONDS,
+    "bookmarks.storage.remove_stale_partial_files": 3600,
 }
 
 CACHES = {

@@ -16,6 +16,7 @@ and their thumbnails, whose presence says they are done).
 
 import os
 import secrets
+import time
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -23,6 +24,9 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from storages.backends.s3 import S3Storage
 
 PRIVATE_ROOT = "private"
+# Files being written by save_whole on local disk (same file system as their final names).
+PARTIAL_ROOT = "partial"
+PARTIAL_MAX_AGE = 3600  # seconds: a writer killed longer ago than this left its file behind
 
 
 def new_private_folder() -> str:
@@ -35,10 +39,11 @@ def save_whole(name: str, content: bytes) -> bool:
     it there, even when this process is killed mid-write. Returns whether this call wrote it
     (False: a file was there already, or another writer put one there meanwhile).
 
-    On local disk the bytes go to a temporary name beside it (`<name>.<random>.part`, left
-    behind only by a killed writer), then are linked in place: unlike a rename, os.link never
-    replaces a file that is there. S3 shows an object only once its upload is complete (one
-    PUT, or a multipart upload's last step), so a save there is whole or absent already."""
+    On local disk the bytes go to a temporary name in one folder (`PARTIAL_ROOT/<random>.part`,
+    left behind only by a killed writer, and swept by `remove_stale_partial_files`), then are
+    linked in place: unlike a rename, os.link never replaces a file that is there. S3 shows an
+    object only once its upload is complete (one PUT, or a multipart upload's last step), so a
+    save there is whole or absent already."""
     storage = default_storage
     if storage.exists(name):
         return False
@@ -48,9 +53,10 @@ def save_whole(name: str, content: bytes) -> bool:
             storage.delete(written)
             return False
         return True
-    temporary = storage.save(f"{name}.{secrets.token_hex(8)}.part", ContentFile(content))
+    temporary = storage.save(f"{PARTIAL_ROOT}/{secrets.token_hex(16)}.part", ContentFile(content))
     source, target = storage.path(temporary), storage.path(name)
     try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
         os.link(source, target)
     except FileExistsError:
         return False
@@ -59,6 +65,25 @@ def save_whole(name: str, content: bytes) -> bool:
     finally:
         storage.delete(temporary)
     return True
+
+
+def remove_stale_partial_files(*, now: float | None = None) -> int:
+    """The periodic job (settings.JOB_PERIODIC): delete what killed writers left in
+    PARTIAL_ROOT (files older than PARTIAL_MAX_AGE; a live write takes seconds). Local disk
+    only: S3 never shows a half-written object. Returns how many were removed."""
+    storage = default_storage
+    if not isinstance(storage, FileSystemStorage) or not storage.exists(PARTIAL_ROOT):
+        return 0
+    now = time.time() if now is None else now
+    removed = 0
+    for entry in os.scandir(storage.path(PARTIAL_ROOT)):
+        try:
+            if entry.is_file() and now - entry.stat().st_mtime > PARTIAL_MAX_AGE:
+                os.unlink(entry.path)
+                removed += 1
+        except FileNotFoundError:  # another worker swept it meanwhile
+            continue
+    return removed
 
 
 def is_private_name(name: str) -> bool:

@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import struct
+import time
 import zlib
 
 import pillow_heif
@@ -23,6 +24,7 @@ from PIL import ImageCms, ImageSequence, PngImagePlugin
 from account.models import Profile
 from bookmarks.imaging import ImageError, Messages
 from bookmarks.metadata import strip_metadata
+from bookmarks.storage import PARTIAL_MAX_AGE, PARTIAL_ROOT, remove_stale_partial_files
 from images import files
 from images.models import Image
 from images.services import import_image
@@ -469,9 +471,13 @@ def test_a_worker_killed_mid_write_leaves_no_half_file_under_the_final_name(monk
     assert files.store_once(name, content)  # so the next save writes it, whole
     assert stored(name) == content
     assert not files.store_once(name, content)  # and then it is there
-    folder = os.path.dirname(default_storage.path(name))
-    leftovers = [n for n in os.listdir(folder) if n.endswith(".part")]
-    assert len(leftovers) == 1  # the killed worker's, beside it (never under the final name)
+    folder = default_storage.path(PARTIAL_ROOT)
+    (leftover,) = os.listdir(folder)  # the killed worker's, in the folder of temporary files
+    assert leftover.endswith(".part")
+    # The hourly sweep removes it once it is old enough to belong to no live writer.
+    assert remove_stale_partial_files() == 0
+    assert remove_stale_partial_files(now=time.time() + PARTIAL_MAX_AGE + 1) == 1
+    assert os.listdir(folder) == [] and stored(name) == content
 
 
 @pytest.mark.django_db
