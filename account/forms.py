@@ -121,7 +121,31 @@ class UserEditForm(forms.ModelForm):
         fields = ["first_name", "last_name"]
 
 
-class EmailChangeForm(forms.Form):
+class CurrentPasswordForm(forms.Form):
+    """A form for a step that asks the account's password, when it has one (an account without
+    one proves it is theirs by a fresh social login instead: the view checks that)."""
+
+    password = forms.CharField(
+        label=gettext_lazy("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    wrong_password = gettext_lazy("That is not your current password.")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not user.has_usable_password():
+            del self.fields["password"]
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(self.wrong_password)
+        return password
+
+
+class EmailChangeForm(CurrentPasswordForm):
     """A new e-mail address, with the current password when the account has one (an account
     without one re-authenticates with its provider first: see views.email_change)."""
 
@@ -130,17 +154,7 @@ class EmailChangeForm(forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
-    password = forms.CharField(
-        label=gettext_lazy("Your current password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        if not user.has_usable_password():
-            del self.fields["password"]
+    field_order = ["email", "password"]
 
     def clean_email(self):
         email = User.objects.normalize_email(self.cleaned_data["email"])
@@ -149,12 +163,6 @@ class EmailChangeForm(forms.Form):
         if _email_taken(email, exclude_pk=self.user.pk):
             raise forms.ValidationError(_("An account with this e-mail address already exists."))
         return email
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("That is not your current password."))
-        return password
 
 
 ACCEPTED_PHOTO_TYPES = "image/jpeg,image/png,image/gif,image/webp"

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from account.forms import CurrentPasswordForm
 from bookmarks.imaging import describe_bytes
 
 
@@ -29,26 +30,13 @@ class ImportForm(forms.Form):
         return archive
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(CurrentPasswordForm):
     """The password, for accounts that have one (the others prove it's them by a fresh social
     login instead; the view checks that)."""
 
-    password = forms.CharField(
-        label=gettext_lazy("Your password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    wrong_password = gettext_lazy("That is not your password; your account was not deleted.")
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
-        if not user.has_usable_password():
-            del self.fields["password"]
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(
-                _("That is not your password; your account was not deleted.")
-            )
-        return password
+        if "password" in self.fields:
+            self.fields["password"].label = gettext_lazy("Your password")
