@@ -5,7 +5,6 @@ same validation, limits and rules."""
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
-from django.db import transaction
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -225,11 +224,10 @@ def update(request, image_id: Id, payload: ImagePatchIn):
     )
     if not form.is_valid():
         raise Problem(422, _first(form), errors=form_errors(form))
-    with transaction.atomic():
-        image = update_image(image=image, **form.cleaned_data)
-        if payload.private is not None and payload.private != image.private:
-            image.private = payload.private
-            image.save(update_fields=["private"])
+    # As the site's edit form: making it private moves its files, hides its actions and
+    # takes it out of the rankings (images.visibility), never just the flag.
+    fields = {k: form.cleaned_data[k] for k in ("title", "description", "alt_text", "tags")}
+    image = update_image(image=image, **fields, private=payload.private)
     return serialize.image(request, image, tags=sorted(form.cleaned_data["tags"]))
 
 

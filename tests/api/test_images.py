@@ -3,7 +3,10 @@ bookmark form's rules), upload, detail, list with cursor pages and filters, chan
 likes."""
 
 import pytest
+from django.core.files.storage import default_storage
 
+from actions.models import Action, Verb
+from actions.services import create_action
 from api.models import Scope
 from boards.models import BoardEntry
 from boards.services import create_board
@@ -144,17 +147,24 @@ def test_detail_and_tags_and_liked(api, user, other_user):
     assert api.delete(f"/api/v1/images/{image.pk}/like/").json() == {"liked": False, "likes": 0}
 
 
-def test_patch_changes_text_tags_and_privacy(api, user):
+def test_patch_changes_text_tags_and_privacy(api, user, django_capture_on_commit_callbacks):
     image = make_image(user)
-    response = api.patch(
-        f"/api/v1/images/{image.pk}/",
-        {"title": "New", "tags": ["Sea", "sky"], "private": True},
-        content_type="application/json",
-    )
+    create_action(user, Verb.BOOKMARKED, image)
+    old_name = image.image.name
+    with django_capture_on_commit_callbacks(execute=True):  # the old files go after commit
+        response = api.patch(
+            f"/api/v1/images/{image.pk}/",
+            {"title": "New", "tags": ["Sea", "sky"], "private": True},
+            content_type="application/json",
+        )
     assert response.status_code == 200, response.content
     image.refresh_from_db()
     assert image.title == "New" and image.private
     assert sorted(image.tags.names()) == ["sea", "sky"]
+    # As the site's form does: the files move to an unguessable folder and the old name is
+    # gone, the actions about it are hidden from everyone else's feed.
+    assert image.image.name.startswith("private/") and not default_storage.exists(old_name)
+    assert not Action.objects.filter(target_id=image.pk, public=True).exists()
     bad = api.patch(
         f"/api/v1/images/{image.pk}/", {"tags": ["no spaces!"]}, content_type="application/json"
     )
