@@ -35,7 +35,7 @@ from dataclasses import dataclass
 
 from PIL import Image
 
-from bookmarks.imaging import ImageError, Messages
+from bookmarks.imaging import ImageError, Messages, validate_image
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +54,34 @@ def strip_metadata(content: bytes) -> bytes:
     if stripper is None:
         return content
     try:
-        return stripper(content)
+        stripped = stripper(content)
     except Exception as error:  # a structure we cannot follow: struct.error, IndexError…
         logger.info("Could not follow an image's structure to strip its metadata: %r", error)
+    else:
+        if stripped != content:
+            _check_same_picture(content, stripped)
+        return stripped
     if _carries_metadata(content):
         raise ImageError(Messages.METADATA)
     return content
+
+
+def _check_same_picture(content: bytes, stripped: bytes) -> None:
+    """What we store passes the one gate too (bookmarks.imaging.validate_image, in its contained
+    child) and is the picture that was checked: the same format, size and number of frames as
+    `content` (already validated by the caller; its headers are read here). A crafted file on
+    which our rewrite and Pillow disagree (a second MPF index, an item extent over another box)
+    is refused rather than stored as something nobody checked."""
+    after = validate_image(stripped)
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            kind = "JPEG" if image.format == "MPO" else image.format  # as the gate names it
+            before = (kind, image.width, image.height, getattr(image, "n_frames", 1))
+    except Exception:
+        raise ImageError(Messages.METADATA) from None
+    if before != (after.format, after.width, after.height, after.frames):
+        logger.info("Stripping changed the picture: %r -> %r", before, after)
+        raise ImageError(Messages.METADATA)
 
 
 def _stripper_for(content: bytes) -> Callable[[bytes], bytes] | None:

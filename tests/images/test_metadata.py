@@ -22,7 +22,7 @@ from PIL import Image as PILImage
 from PIL import ImageCms, ImageSequence, PngImagePlugin
 
 from account.models import Profile
-from bookmarks.imaging import ImageError, Messages
+from bookmarks.imaging import ImageError, Messages, validate_image
 from bookmarks.metadata import strip_metadata
 from bookmarks.storage import PARTIAL_MAX_AGE, PARTIAL_ROOT, remove_stale_partial_files
 from images import files
@@ -489,3 +489,47 @@ def test_a_second_save_of_a_name_keeps_the_first_file_and_leaves_no_temporary_on
     assert stored(name) == content
     folder = os.path.dirname(default_storage.path(name))
     assert os.listdir(folder) == [os.path.basename(name)]  # no temporary file left
+
+
+# --- crafted files on which our rewrite and Pillow disagree ----------------------------------
+
+
+def _mpo(*colours) -> bytes:
+    first, *rest = [PILImage.new("RGB", (64, 64), colour) for colour in colours]
+    buffer = io.BytesIO()
+    first.save(buffer, "MPO", save_all=True, append_images=rest)
+    return buffer.getvalue()
+
+
+def test_a_jpeg_whose_hidden_second_picture_pillow_never_checked_is_refused():
+    """An Ultra-HDR marker makes Pillow read an MPO as a one-picture JPEG (so the gate checks one
+    64×64 picture); stripping drops the marker, and what would be stored is an MPO whose second
+    picture claims 60,000×60,000 pixels. It must be refused, not stored unchecked."""
+    mpo = bytearray(_mpo("red", "blue"))
+    sof = mpo.find(b"\xff\xc0", mpo.rfind(b"\xff\xd8"))
+    struct.pack_into(">HH", mpo, sof + 5, 60000, 60000)
+    xmp = b'http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta hdrgm:Version="1.0"/>'
+    crafted = bytes(mpo[:2]) + b"\xff\xe1" + struct.pack(">H", len(xmp) + 2) + xmp + bytes(mpo[2:])
+    assert validate_image(crafted).frames == 1  # what the gate saw
+    with pytest.raises(ImageError) as refused:
+        strip_metadata(crafted)
+    assert refused.value.message.startswith("The image is too large")
+
+
+def test_an_avif_whose_xmp_item_points_at_its_size_box_is_refused():
+    """An item extent over another box: blanking it would change the picture's own header."""
+    buffer = io.BytesIO()
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/">' + b" " * 200 + b"</x:xmpmeta>"
+    PILImage.new("RGB", (64, 64), "green").save(buffer, "AVIF", xmp=xmp)
+    data = bytearray(buffer.getvalue())
+    ispe = data.find(b"ispe")
+    xmp_at = data.find(xmp[:20])
+    iloc = data.find(b"iloc")
+    offset = data.find(xmp_at.to_bytes(4, "big"), iloc)
+    data[offset : offset + 4] = (ispe + 8).to_bytes(4, "big")
+    length = data.find(len(xmp).to_bytes(4, "big"), offset)
+    data[length : length + 4] = (8).to_bytes(4, "big")
+    crafted = bytes(data)
+    validate_image(crafted)  # the gate passes it
+    with pytest.raises(ImageError):
+        strip_metadata(crafted)
