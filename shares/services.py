@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from bookmarks.imaging import check_size, validate_image
 from bookmarks.metadata import strip_metadata
+from images.editing import private_by_default
 from images.models import Image
 from images.services import Upload, bookmark_image
 
@@ -120,6 +121,7 @@ def save_shared_photo(
         description=description,
         alt_text=alt_text,
         page_url=photo.page_url,
+        private=private_by_default(user),  # "Make my new bookmarks private", as everywhere
     )
     photo.delete()
     return image

@@ -17,6 +17,7 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image as PILImage
 
+from account.models import Profile
 from boards.services import create_board
 from images.models import Image
 from shares.models import SharedPhoto
@@ -140,6 +141,15 @@ def test_the_confirmation_saves_to_the_chosen_board(phone, user):
     phone.get(confirm)
     csrf_post(phone, confirm, {"title": "Beach", "board": str(board.pk)})
     assert list(board.entries.values_list("image__title", flat=True)) == ["Beach"]
+
+
+def test_a_shared_photo_follows_make_my_new_bookmarks_private(phone, user):
+    Profile.objects.filter(user=user).update(private_by_default=True)
+    confirm = share(phone, image=photo())["Location"]
+    phone.get(confirm)
+    csrf_post(phone, confirm, {"title": "Only mine"})
+    image = Image.objects.get()
+    assert image.private and image.image.name.startswith("private/")
 
 
 def test_the_confirmation_needs_the_csrf_token(phone):
