@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from account.language import language_of
 
 from .models import Notification, Preferences
-from .selectors import _line
+from .selectors import _line, with_targets
 
 _SALT = "bookmarks.notifications.unsubscribe"
 SHOWN = 20
@@ -59,12 +59,10 @@ def send_digests(*, now=None, base_url: str = "") -> int:
     sent = 0
     for prefs in due.select_related("user__profile").iterator():
         since = prefs.digest_sent_at or now - timedelta(days=1)
-        rows = list(
-            Notification.objects.filter(recipient=prefs.user, read_at=None, updated__gt=since)
-            .select_related("actor")
-            .prefetch_related("target")
-            .order_by("-updated")[:SHOWN]
-        )
+        unread = Notification.objects.filter(
+            recipient=prefs.user, read_at=None, updated__gt=since
+        ).select_related("actor")
+        rows = list(with_targets(unread, prefs.user).order_by("-updated")[:SHOWN])
         if rows and prefs.user.email:
             sent += _send_digest(prefs.user, rows, base_url)
         with transaction.atomic():

@@ -122,21 +122,22 @@ def _line(n: Notification) -> Line:
     )
 
 
+def with_targets(notifications, reader):
+    """`notifications` with their targets, as `reader` may see them: an image made private (or
+    being saved again) since is no target (None), so its line is left out, and its new title
+    and private address are never shown to them. One query per kind of target."""
+    return notifications.prefetch_related(
+        GenericPrefetch("target", [Image.objects.visible_to(reader), User.objects.all()])
+    )
+
+
 def notifications_page(user, number) -> WindowPage | None:
     """Page `number` of `user`'s notifications, newest first, as Lines; None past the end.
     Three queries (rows with actors, then images and users as targets), whatever the size;
     groups whose target is gone are left out."""
-    rows = (
-        Notification.objects.filter(recipient=user)
-        .select_related("actor__profile")
-        .prefetch_related(
-            GenericPrefetch(
-                "target",
-                [Image.objects.all(), User.objects.all()],
-            )
-        )
-        .order_by("-updated", "-id")
-    )
+    rows = with_targets(
+        Notification.objects.filter(recipient=user).select_related("actor__profile"), user
+    ).order_by("-updated", "-id")
     page = window_page(rows, number, per_page=PER_PAGE)
     if page is not None:
         page.object_list = [_line(n) for n in page.object_list if n.target is not None]

@@ -161,3 +161,25 @@ def test_notifications_page_queries_are_fixed(auth_client, user, ana, django_ass
 
 def test_notifications_need_login(client):
     assert client.get("/notifications/").status_code == 302
+
+
+def test_an_image_made_private_since_leaves_other_people_s_notifications(client, user, ana, sunset):
+    """Carol was mentioned under Alice's picture; Alice then makes it private and renames it:
+    Carol's page and the digest no longer show it (nor its new private address); the API's
+    notifications are the same selector's pages."""
+    from images.visibility import set_image_private
+    from notifications.digest import send_digests
+
+    carol = make_user("carol")
+    Preferences.objects.create(user=carol, email_digest=True)
+    add_comment(author=ana, image=sunset, body="Look @carol")
+    client.force_login(carol)
+    assert "Sunset" in client.get("/notifications/").content.decode()
+    set_image_private(image=sunset, private=True)
+    sunset.title = "Only mine now"
+    sunset.save(update_fields=["title"])
+    page = client.get("/notifications/").content.decode()
+    assert "Only mine now" not in page and "/media/private/" not in page
+    assert send_digests() == 0  # nothing left to tell Carol
+    client.force_login(user)  # the owner still sees what happened on their picture
+    assert "Only mine now" in client.get("/notifications/").content.decode()
