@@ -29,7 +29,7 @@ from django.utils import timezone
 from account.models import Contact, Profile
 from blocks.models import Block
 from boards.models import Board, BoardEntry, BoardMember
-from images.models import Image, Status
+from images.models import Image, Status, visible_q
 
 from .manifest import CSV_NAME, FORMAT, IMAGES_DIR, MANIFEST_NAME, VERSION
 
@@ -79,7 +79,14 @@ def export_data(user) -> ExportData:
         .prefetch_related("tags")
     )
     own = {image.pk: zip_name(image) for image in data.images}
-    entries = BoardEntry.objects.select_related("image__user").order_by("position", "id")
+    # Other people's images only while `user` may see them (one made private since is left
+    # out); the own ones are all there (`own`).
+    visible = visible_q(user, prefix="image__")
+    entries = (
+        BoardEntry.objects.filter(visible)
+        .select_related("image__user")
+        .order_by("position", "id")
+    )
     members = BoardMember.objects.select_related("user").order_by("added", "id")
     boards = (
         Board.objects.filter(owner=user)
@@ -102,7 +109,7 @@ def export_data(user) -> ExportData:
                 "entries": [_ref(e.image, own) for e in board.entries.all()],
             }
         )
-    liked = user.images_liked.select_related("user").order_by("pk")
+    liked = user.images_liked.filter(visible_q(user)).select_related("user").order_by("pk")
     data.likes = [_ref(image, own) for image in liked]
     follows = Contact.objects.filter(user_from=user).order_by("created", "id")
     data.follows = list(follows.values_list("user_to__username", flat=True))

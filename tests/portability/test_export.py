@@ -144,3 +144,19 @@ def test_a_title_like_a_formula_stays_text_in_the_csv(auth_client, user):
     row = next(csv.DictReader(io.StringIO(raw)))
     assert row["title"] == '\'=HYPERLINK("http://evil.example")'
     assert manifest_of(archive)["images"][0]["title"].startswith("=HYPERLINK")  # JSON as is
+
+
+def test_someone_else_s_image_made_private_since_is_left_out(user, other_user):
+    from images.visibility import set_image_private
+
+    theirs = make_image(other_user, title="Harbour")
+    board = create_board(owner=user, name="Seen")
+    save_to_board(user=user, image_id=theirs.pk, board_id=board.pk)
+    like_image(user=user, image_id=theirs.pk, like=True)
+    data = export_data(user)
+    assert data.likes and data.boards[0]["entries"]  # while it is public
+    set_image_private(image=theirs, private=True)
+    theirs.title = "Only mine now"
+    theirs.save(update_fields=["title"])
+    data = export_data(user)
+    assert data.likes == [] and data.boards[0]["entries"] == []
