@@ -10,7 +10,7 @@ from taggit.models import Tag
 from boards.models import Board, BoardEntry
 from boards.selectors import visible_boards
 from bookmarks.privacy import blocks
-from images.models import Image, TaggedImage
+from images.models import Image, Status, TaggedImage, visible_q
 from images.tags import normalise_tag
 
 from .problems import Problem
@@ -102,9 +102,22 @@ def own_image_or_404(image_id: int, *, user) -> Image:
         raise Problem(404, "No such image.") from None
 
 
-def entry_counts():
+def board_entries(board, *, viewer):
+    """The board's entries in its owner's order whose images `viewer` may see (their own
+    private ones included), each with the image's API columns: one query a page."""
     return (
-        BoardEntry.objects.filter(board=OuterRef("pk"))
+        BoardEntry.objects.filter(visible_q(viewer, prefix="image__"), board=board)
+        .filter(image__status=Status.READY)
+        .select_related("image__user")
+        .only("id", "position", "board_id", *(f"image__{name}" for name in IMAGE_FIELDS))
+        .order_by("position", "id")
+    )
+
+
+def entry_counts(viewer):
+    """The number of a board's entries `viewer` may see (as the site's cards count them)."""
+    return (
+        BoardEntry.objects.filter(visible_q(viewer, prefix="image__"), board=OuterRef("pk"))
         .order_by()
         .values("board")
         .annotate(n=Count("pk"))
@@ -119,7 +132,7 @@ def boards_for(viewer):
     return (
         visible_boards(viewer)
         .select_related("owner", "cover")
-        .annotate(entry_count=Coalesce(entry_counts(), Value(0)))
+        .annotate(entry_count=Coalesce(entry_counts(viewer), Value(0)))
         .order_by("-updated", "-id")
     )
 

@@ -5,7 +5,7 @@ app's services do the work (names, slugs, covers, positions); its visibility rul
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from boards.selectors import entries_page
+from boards.selectors import ENTRIES_PER_PAGE
 from boards.services import (
     BoardError,
     create_board,
@@ -33,7 +33,7 @@ from ..schemas import (
     MoveIn,
 )
 from ..schemas import Problem as ProblemOut
-from ..selectors import board_or_404, boards_for, own_board_or_404, person_or_404
+from ..selectors import board_entries, board_or_404, boards_for, own_board_or_404, person_or_404
 
 router = Router(tags=["boards"])
 ERRORS = {code: ProblemOut for code in (400, 401, 403, 404, 413, 422, 429)}
@@ -122,10 +122,12 @@ def delete(request, board_id: Id):
 def entries(request, board_id: Id, query: Query[PageNumber]):
     """The board's images in its owner's order."""
     board = board_or_404(board_id, viewer=request.user)
-    page = entries_page(board, query.page)
+    page = window_page(
+        board_entries(board, viewer=request.user), query.page, per_page=ENTRIES_PER_PAGE
+    )
     if page is None:
         return {"items": [], "next": None}
-    images = [e.image for e in page.object_list if e.image.is_visible_to(request.user)]
+    images = [entry.image for entry in page.object_list]
     return {
         "items": serialize.images(request, images),
         "next": next_page_url(request, page),

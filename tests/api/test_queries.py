@@ -72,3 +72,25 @@ def test_boards_and_notifications_cost_a_fixed_number_of_queries(
         assert len(api.get("/api/v1/boards/").json()["items"]) == n
     with django_assert_num_queries(3):  # token, rows with actors, the (image) targets
         assert len(api.get("/api/v1/notifications/").json()["items"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 8])
+def test_a_board_s_entries_cost_a_fixed_number_of_queries_and_show_the_owner_s_private_ones(
+    api, user, other_user, n, django_assert_num_queries
+):
+    from images.visibility import set_image_private
+
+    board = create_board(owner=user, name="Mine")
+    images = fill(user, n)
+    theirs = make_image(other_user, title="Theirs")
+    for i, image in enumerate([*images, theirs]):
+        BoardEntry.objects.create(board=board, image=image, position=i)
+    set_image_private(image=images[0], private=True)  # her own: she sees it
+    set_image_private(image=theirs, private=True)  # Bob's: nobody else does
+    api.get("/api/v1/me/")  # warm-up: writes last_used
+    with django_assert_num_queries(4):  # token, the board, entries with images, their tags
+        page = api.get(f"/api/v1/boards/{board.pk}/entries/").json()
+    assert [item["id"] for item in page["items"]] == [image.pk for image in images[:8]]
+    with django_assert_num_queries(2):  # token, boards with owners, covers and counts
+        boards = api.get("/api/v1/boards/").json()
+    assert boards["items"][0]["entry_count"] == n  # Bob's private one is not counted
