@@ -83,9 +83,7 @@ def export_data(user) -> ExportData:
     # out); the own ones are all there (`own`).
     visible = visible_q(user, prefix="image__")
     entries = (
-        BoardEntry.objects.filter(visible)
-        .select_related("image__user")
-        .order_by("position", "id")
+        BoardEntry.objects.filter(visible).select_related("image__user").order_by("position", "id")
     )
     members = BoardMember.objects.select_related("user").order_by("added", "id")
     boards = (

@@ -141,12 +141,16 @@ def _manifest(zipped: zipfile.ZipFile, entries: dict[str, Entry]) -> dict:
     return data
 
 
-def _same_bytes_index(user, sizes: set[int]) -> dict[str, int]:
-    """SHA-256 -> id of the person's images whose original has one of `sizes` (only those are
-    read: a file of another size cannot be the same bytes)."""
+def _same_bytes_index(user, shas: set[str], sizes: set[int]) -> dict[str, int]:
+    """SHA-256 -> id of the person's images whose stored original is one of `shas`: one
+    indexed query on Image.sha256 (the hash of what is stored, which an export carries).
+    Only older rows without a recorded hash are read from storage, and only those whose
+    size is one of `sizes` (a file of another size cannot be the same bytes)."""
+    mine = Image.objects.filter(user=user).exclude(image="")
     found: dict[str, int] = {}
-    rows = Image.objects.filter(user=user).exclude(image="").values_list("pk", "image")
-    for pk, name in rows:
+    for sha, pk in mine.filter(sha256__in=shas).order_by("pk").values_list("sha256", "pk"):
+        found.setdefault(sha, pk)
+    for pk, name in mine.filter(sha256="").values_list("pk", "image"):
         try:
             if default_storage.size(name) not in sizes:
                 continue
@@ -166,7 +170,7 @@ def _store_files(user, zipped, entries, manifest: dict, plan: _Plan) -> None:
     by_url = dict(
         Image.objects.filter(user=user, url__in=urls).values_list("url", "pk") if urls else []
     )
-    by_bytes = _same_bytes_index(user, {r["size"] for r in records})
+    by_bytes = _same_bytes_index(user, {r["sha256"] for r in records}, {r["size"] for r in records})
     first: dict[str, str] = {}  # in this archive: sha256 or source URL -> its first file
     for record in records:
         file, sha, url = record["file"], record["sha256"], record["url"]
