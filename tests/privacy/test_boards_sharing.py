@@ -118,8 +118,17 @@ def test_rights_on_every_board_endpoint(people, secret, endpoint):
                 list(BoardEntry.objects.values_list("image_id", "position")),
             )
             assert after == before and BoardMember.objects.count() == 2, (who, endpoint)
+    before = (  # as the people above left it
+        Board.objects.get(pk=board.pk).name,
+        list(BoardEntry.objects.values_list("image_id", "position")),
+    )
     anonymous = getattr(Client(), method)(url, data, **AJAX)
     assert anonymous.status_code in (401, 302, 404)
+    after = (
+        Board.objects.get(pk=board.pk).name,
+        list(BoardEntry.objects.values_list("image_id", "position")),
+    )
+    assert after == before and BoardMember.objects.count() == 2, ("visitor", endpoint)
 
 
 def test_the_owner_manages_collaborators_on_the_edit_page(people, secret):
