@@ -28,12 +28,16 @@ GRID_IMAGE_FIELDS = (
 
 def visible_boards(viewer=None):
     """The boards `viewer` (maybe anonymous) may see: public ones, their own, and those they
-    collaborate on. Secret boards are filtered here, and only here."""
+    collaborate on, never those of someone who blocked them (their board pages are a 404).
+    Secret boards and blocks are filtered here, and only here (lists, search, the API)."""
     public = Q(visibility=Visibility.PUBLIC)
     if viewer is None or not viewer.is_authenticated:
         return Board.objects.filter(public)
     member = BoardMember.objects.filter(board=OuterRef("pk"), user=viewer)
-    return Board.objects.filter(public | Q(owner=viewer) | Exists(member))
+    blocked_by_owner = Block.objects.filter(blocker=OuterRef("owner"), blocked=viewer)
+    return Board.objects.filter(public | Q(owner=viewer) | Exists(member)).exclude(
+        Exists(blocked_by_owner)
+    )
 
 
 def board_page(username: str, slug: str, *, viewer=None) -> Board:

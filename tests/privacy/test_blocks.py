@@ -15,7 +15,7 @@ from boards.services import add_member, create_board
 from comments.models import Comment
 from images.services import like_image
 from notifications.models import Notification
-from tests.factories import make_image
+from tests.factories import make_image, make_user
 
 pytestmark = pytest.mark.django_db
 AJAX = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
@@ -121,3 +121,26 @@ def test_bad_block_requests(auth_client, user):
         Client().post(reverse("user_block", args=["alice"]), {"action": "block"}).status_code == 302
     )
     assert not Block.objects.exists()
+
+
+def test_the_blockers_boards_are_not_found_by_search_nor_read_through_the_api(blocked, user):
+    """Blocked by alice, bob finds none of her boards (search, suggestions) and the API's
+    board routes answer as for no board, as her board pages do."""
+    from api.tokens import create_token
+
+    _, bob, board = blocked
+    public = create_board(owner=user, name="Ours in public")
+    results = bob.get(reverse("search:results"), {"q": "ours", "type": "boards"})
+    assert results.status_code == 200 and "Ours in public" not in results.content.decode()
+    suggested = bob.get(reverse("search:suggest"), {"q": "ours"}).json()
+    assert suggested["boards"] == []
+    _, secret = create_token(user=Block.objects.get().blocked, name="t")
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    for path in [f"/api/v1/boards/{public.pk}/", f"/api/v1/boards/{public.pk}/entries/"]:
+        answer = api.get(path)
+        assert answer.status_code == 404 and answer.json()["detail"] == "No such board.", path
+    # The same searches find the board for someone alice did not block.
+    carol = logged_in(make_user("carol"))
+    found = carol.get(reverse("search:results"), {"q": "ours", "type": "boards"})
+    assert "Ours in public" in found.content.decode()
+    assert board.pk != public.pk
